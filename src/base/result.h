@@ -80,7 +80,8 @@ public:
     const Error& error() const& { return std::get<1>(v_); }
     Error&& error() && { return std::get<1>(std::move(v_)); }
 
-    Result&& context(const std::string& outer) && {
+    // By value: returning a reference would dangle when called on a temporary.
+    Result context(const std::string& outer) && {
         if (!ok()) error().context(outer);
         return std::move(*this);
     }
@@ -101,7 +102,7 @@ public:
     const Error& error() const& { return err_; }
     Error&& error() && { return std::move(err_); }
 
-    Result&& context(const std::string& outer) && {
+    Result context(const std::string& outer) && {
         if (failed_) err_.context(outer);
         return std::move(*this);
     }
@@ -121,7 +122,7 @@ using Status = Result<void>;
 #define NOOK_CONCAT(a, b) NOOK_CONCAT2(a, b)
 #define TRY(expr)                                                    \
     do {                                                             \
-        auto&& nook_try_r = (expr);                                  \
+        auto nook_try_r = (expr);                                    \
         if (!nook_try_r.ok()) return std::move(nook_try_r).error();  \
     } while (0)
 // `TRY_ASSIGN(auto fd, open_file(p));` declares fd from the Result's value.

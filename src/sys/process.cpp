@@ -71,10 +71,18 @@ Status set_parent_death_signal(int sig) {
 }
 
 Result<uint64_t> process_start_time(pid_t pid) {
+    TRY_ASSIGN(ProcStat st, process_stat(pid));
+    return st.start_time;
+}
+
+Result<ProcStat> process_stat(pid_t pid) {
     TRY_ASSIGN(std::string stat, read_file("/proc/" + std::to_string(pid) + "/stat"));
     // comm (field 2) may contain spaces and parens: parse after the last ')'.
     auto close = stat.rfind(')');
     if (close == std::string::npos) return Error::invalid("malformed /proc stat");
+    if (close + 2 >= stat.size()) return Error::invalid("malformed /proc stat");
+    ProcStat out;
+    out.state = stat[close + 2];
     const char* p = stat.c_str() + close + 2;
     // Fields from 3 on; starttime is field 22 -> the 20th after ')'.
     for (int field = 3; field < 22 && *p; ++field) {
@@ -82,7 +90,8 @@ Result<uint64_t> process_start_time(pid_t pid) {
         if (!p) return Error::invalid("malformed /proc stat");
         ++p;
     }
-    return std::strtoull(p, nullptr, 10);
+    out.start_time = std::strtoull(p, nullptr, 10);
+    return out;
 }
 
 }  // namespace nook::sys

@@ -39,6 +39,13 @@ void set_process_name(const char* name);
 // Die with SIGKILL when the parent dies.
 Status set_parent_death_signal(int sig);
 
+struct ProcStat {
+    char state = '?';  // R, S, D, Z, ...
+    uint64_t start_time = 0;
+};
+// Parsed /proc/PID/stat fields 3 (state) and 22 (starttime).
+Result<ProcStat> process_stat(pid_t pid);
+
 // Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat);
 // used to tell a live container process from a recycled pid.
 Result<uint64_t> process_start_time(pid_t pid);

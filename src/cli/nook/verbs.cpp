@@ -1,0 +1,45 @@
+#include "cli/nook/verbs.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace nook::cli {
+
+// The verb table. Add engine verbs (run, create, start, ps, exec, logs, ...)
+// here: {name, help, setup, false, nullptr}.
+const Verb kVerbs[] = {
+    {"pull", "Download an image from a registry", setup_pull, true, nullptr},
+    {"push", "Upload an image to a registry", setup_push, true, nullptr},
+    {"images", "List images", setup_images, true, "ls"},
+    {"rmi", "Remove one or more images", setup_rmi, true, "rm"},
+    {"tag", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", setup_tag, true, nullptr},
+    {"inspect", "Display detailed information on images", setup_inspect, true, nullptr},
+    {"history", "Show the history of an image", setup_history, true, nullptr},
+    {"login", "Log in to a registry", setup_login, false, nullptr},
+    {"logout", "Log out from a registry", setup_logout, false, nullptr},
+    {"load", "Load images from a tar archive or OCI layout", setup_load, true, nullptr},
+    {"save", "Save images to a tar archive or OCI layout", setup_save, true, nullptr},
+    {"import", "Create an image from a rootfs tarball", setup_import, true, nullptr},
+    // Only under `nook image`: prune, mount, unmount.
+    {"prune", "Remove unused images and data", setup_prune, true, nullptr},
+    {"mount", "Mount an image's root filesystem (for a container id)", setup_mount, true, nullptr},
+    {"unmount", "Unmount and remove a container rootfs made by mount", setup_unmount, true,
+     nullptr},
+};
+const size_t kVerbCount = sizeof(kVerbs) / sizeof(kVerbs[0]);
+
+Result<image::Store> open_store(const Globals& g) {
+    return image::Store::open(g.root);
+}
+
+void fail(Globals& g, const Error& e) {
+    std::fprintf(stderr, "nook: %s\n", e.what().c_str());
+    g.exit_code = 125;
+}
+
+bool stdout_is_terminal() {
+    return ::isatty(1) == 1;
+}
+
+}  // namespace nook::cli

@@ -1,0 +1,58 @@
+// The `nook` command table. Each verb lives in its own file and exposes one
+// setup function that declares its flags on a CLI11 subcommand and installs a
+// callback. Engine verbs (run, ps, ...) are added to kVerbs in verbs.cpp.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "base/result.h"
+#include "image/store.h"
+
+namespace nook::cli {
+
+struct Globals {
+    std::string root = "/var/lib/nook";
+    std::string runroot = "/run/nook";
+    std::string log_level = "warn";
+    int exit_code = 0;
+};
+
+using VerbSetup = void (*)(CLI::App& cmd, Globals& g);
+
+struct Verb {
+    const char* name;
+    const char* help;
+    VerbSetup setup;
+    bool image_subcommand;    // also reachable as `nook image <name>`
+    const char* image_alias;  // name under `nook image` when different ("ls", "rm")
+};
+
+// All top-level verbs, in help order.
+extern const Verb kVerbs[];
+extern const size_t kVerbCount;
+
+// Helpers shared by verb files.
+Result<image::Store> open_store(const Globals& g);
+// Print "nook: <error>" to stderr and set the exit code (125 like docker).
+void fail(Globals& g, const Error& e);
+bool stdout_is_terminal();
+
+// Verb setups (one file each).
+void setup_pull(CLI::App&, Globals&);
+void setup_push(CLI::App&, Globals&);
+void setup_images(CLI::App&, Globals&);
+void setup_rmi(CLI::App&, Globals&);
+void setup_tag(CLI::App&, Globals&);
+void setup_inspect(CLI::App&, Globals&);
+void setup_history(CLI::App&, Globals&);
+void setup_login(CLI::App&, Globals&);
+void setup_logout(CLI::App&, Globals&);
+void setup_load(CLI::App&, Globals&);
+void setup_save(CLI::App&, Globals&);
+void setup_import(CLI::App&, Globals&);
+void setup_prune(CLI::App&, Globals&);
+void setup_mount(CLI::App&, Globals&);
+void setup_unmount(CLI::App&, Globals&);
+
+}  // namespace nook::cli

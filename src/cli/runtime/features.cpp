@@ -1,0 +1,27 @@
+// `features`: what this runtime supports, per the runtime-spec's features.md.
+// Every list comes from the code that implements it, so it cannot drift.
+#include <cstdio>
+
+#include "cli/runtime/commands.h"
+#include "oci/features.h"
+#include "runtime/security/process_security.h"
+
+namespace nook::cli {
+
+void register_features(CLI::App& app, GlobalOptions& /*g*/) {
+    auto* sub = app.add_subcommand("features", "print the features this runtime supports (JSON)");
+    sub->callback([] {
+        namespace sec = runtime::security;
+        oci::FeatureSet f;
+        f.capabilities = sec::known_capabilities();
+        f.seccomp_actions = sec::seccomp_actions();
+        f.seccomp_operators = sec::seccomp_operators();
+        f.seccomp_archs = sec::seccomp_archs();
+        f.seccomp_known_flags = sec::seccomp_flags();
+        f.seccomp_supported_flags = sec::seccomp_flags();
+        f.annotations["io.github.nook.version"] = "0.1.0";
+        std::printf("%s\n", oci::features_json(f, true).c_str());
+    });
+}
+
+}  // namespace nook::cli

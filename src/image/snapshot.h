@@ -1,0 +1,37 @@
+// Layer snapshots and container root filesystems. Each layer is unpacked once
+// (overlay whiteout format) into snapshots/<diff_id> and shared by every image
+// that has it; a container's rootfs is an overlay of those snapshots with its
+// own upper/work dirs under containers/<id>/. Where overlayfs is unavailable
+// the layers are unpacked, whiteouts applied, into a private copy instead.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "image/store.h"
+
+namespace nook::image {
+
+// Unpack one stored layer blob into its snapshot unless it exists.
+Status ensure_snapshot(Store& store, const LayerRecord& layer);
+// All layers of an image, independent layers in parallel (up to `jobs` at once).
+Status ensure_snapshots(Store& store, const ImageRecord& rec, int jobs = 4);
+
+struct RootfsOptions {
+    bool allow_copy_fallback = true;
+    bool force_copy = false;  // for tests: exercise the fallback path
+};
+
+// Mount the image (name or id) at target for container_id and record the use so
+// rmi refuses to delete the image. Returns the mounted path (target).
+Result<std::string> mount_rootfs(Store& store, const std::string& image,
+                                 const std::string& container_id, const std::string& target,
+                                 const RootfsOptions& opts = {});
+// Unmount target (if mounted); the container's writable layer stays.
+Status unmount_rootfs(Store& store, const std::string& container_id, const std::string& target);
+// Unmount and delete the container's writable layer and its record.
+Status remove_container_rootfs(Store& store, const std::string& container_id,
+                               const std::string& target);
+
+}  // namespace nook::image

@@ -1,0 +1,17 @@
+// The runtime-spec "state" document: printed by `state`, fed to hooks on stdin.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "oci/spec.h"
+
+namespace nook::oci {
+
+// {"ociVersion","id","status","pid" (omitted when 0),"bundle","annotations" (omitted when empty)}
+std::string state_to_json(const State& state, bool pretty = false);
+// Strict on types like parse_spec; `what` prefixes error messages.
+Result<State> parse_state(std::string_view json_text, const std::string& what = "state");
+
+}  // namespace nook::oci

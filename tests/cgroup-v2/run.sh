@@ -1,0 +1,66 @@
+#!/bin/sh
+# The cgroup v2 lane: boot Debian's kernel under qemu (TCG; nested KVM hangs
+# on the build machine) with an initramfs holding busybox and the static
+# cgroup test binary, mount cgroup2 as the only hierarchy, run the tests, and
+# exit with their status (the guest prints it on the serial console).
+#
+# usage: run.sh CGROUPS_TEST_BINARY [NOOK_RUNTIME_BINARY]
+#   GTEST_FILTER in the environment is passed to the guest.
+#   Exits 77 (ctest "skipped") when qemu, a kernel or busybox is missing.
+set -eu
+
+test_bin=${1:?usage: run.sh CGROUPS_TEST_BINARY [NOOK_RUNTIME_BINARY]}
+runtime_bin=${2:-}
+timeout_s=${NOOK_CG_TIMEOUT:-300}
+
+kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
+busybox=$(command -v busybox || echo /bin/busybox)
+for need in qemu-system-x86_64 cpio; do
+    command -v "$need" >/dev/null || { echo "cgroup-v2 lane: $need not installed (make deps)"; exit 77; }
+done
+[ -n "$kernel" ] || { echo "cgroup-v2 lane: no /boot/vmlinuz-* (install linux-image-amd64)"; exit 77; }
+[ -x "$busybox" ] || { echo "cgroup-v2 lane: busybox-static not installed"; exit 77; }
+if ! file -L "$test_bin" 2>/dev/null | grep -q 'statically linked' && ldd "$test_bin" >/dev/null 2>&1; then
+    echo "cgroup-v2 lane: $test_bin is not statically linked"; exit 1
+fi
+
+work=$(mktemp -d /tmp/nook-cgv2-XXXXXX)
+trap 'rm -rf "$work"' EXIT INT TERM
+root=$work/root
+mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
+cp "$busybox" "$root/bin/busybox"
+cp "$test_bin" "$root/cgroups_test"
+if [ -n "$runtime_bin" ] && [ -x "$runtime_bin" ]; then cp "$runtime_bin" "$root/bin/nook-runtime"; fi
+
+cat > "$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+echo "nook-cgv2: kernel $(uname -r), controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
+cd /tmp
+/cgroups_test --gtest_color=no
+echo "NOOK-CG-STATUS=$?"
+sync
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.gz"
+
+append="console=ttyS0 panic=-1 quiet"
+[ -n "${GTEST_FILTER:-}" ] && append="$append GTEST_FILTER=$GTEST_FILTER"
+log=$work/console.log
+set +e
+timeout "$timeout_s" qemu-system-x86_64 -accel tcg -m 512 -smp 1 -nographic -no-reboot \
+    -kernel "$kernel" -initrd "$work/initramfs.gz" -append "$append" </dev/null 2>&1 | tr -d '\r' | tee "$log"
+set -e
+status=$(sed -n 's/^NOOK-CG-STATUS=\([0-9]*\)$/\1/p' "$log" | tail -n 1)
+if [ -z "$status" ]; then
+    echo "cgroup-v2 lane: no status from the guest (timeout ${timeout_s}s or crash)"
+    exit 1
+fi
+echo "cgroup-v2 lane: guest tests exited with $status"
+exit "$status"
