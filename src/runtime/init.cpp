@@ -52,7 +52,11 @@ Status prepare_container(LaunchPlan& plan, int sync, pid_t host_pid) {
     const oci::Process& proc = *spec.process;
     const auto& ns = plan.ns;
 
-    if (ns.creates(CLONE_NEWUSER) && !ns.needs_middle_stage()) TRY(become_root_in_user_namespace());
+    if (!ns.needs_middle_stage()) {
+        if (ns.creates(CLONE_NEWUSER)) TRY(become_root_in_user_namespace());
+        // Now that the parent has put us in our cgroup (see spawn()).
+        if (ns.creates(CLONE_NEWCGROUP)) TRY(sys::unshare(CLONE_NEWCGROUP).context("cgroup namespace"));
+    }
     if (!plan.opts.no_new_keyring) TRY(join_session_keyring(plan.opts.id));
     if (ns.creates(CLONE_NEWUTS) || ns.joins_ns(CLONE_NEWUTS)) {
         if (!spec.hostname.empty()) TRY(sys::set_hostname(spec.hostname));
@@ -79,7 +83,10 @@ Status prepare_container(LaunchPlan& plan, int sync, pid_t host_pid) {
         TRY(setup_console(plan.console.get(), proc.console_size).context("console"));
         plan.console.reset();
     }
-    TRY(enter_cwd(proc.cwd.empty() ? "/" : proc.cwd));
+    const std::string cwd = proc.cwd.empty() ? "/" : proc.cwd;
+    // As runc: a missing cwd is created (in the container's root, as its root).
+    if (!sys::path_exists(cwd)) TRY(sys::mkdir_p(cwd, 0755).context("process.cwd"));
+    TRY(enter_cwd(cwd));
     TRY_ASSIGN(plan.exec_path, find_executable(proc.args[0], proc.env));
     return {};
 }

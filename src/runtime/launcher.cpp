@@ -139,7 +139,9 @@ Result<Spawned> spawn(LaunchPlan& plan, UniqueFd& parent_end, UniqueFd& child_en
     Spawned out;
     auto& ns = plan.ns;
     if (!ns.needs_middle_stage()) {
-        sys::CloneArgs args{.flags = static_cast<uint64_t>(ns.new_flags)};
+        // The cgroup namespace is unshared by the init once it is in its
+        // cgroup: created at clone it would be rooted at ours.
+        sys::CloneArgs args{.flags = static_cast<uint64_t>(ns.new_flags & ~CLONE_NEWCGROUP)};
         auto cg_fd = plan.cgroup->clone_into_fd();
         if (cg_fd.ok()) {
             args.flags |= CLONE_INTO_CGROUP;

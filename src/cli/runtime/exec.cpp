@@ -106,9 +106,12 @@ void register_exec(CLI::App& app, GlobalOptions& g) {
     sub->add_option("--pid-file", f.pid_file, "file to write the process pid to");
     sub->add_option("--cwd", f.cwd, "working directory inside the container");
     sub->add_option("-u,--user", f.user, "uid[:gid]");
-    sub->add_option("-e,--env", f.env, "set an environment variable (KEY=VALUE)");
-    sub->add_option("-c,--cap", f.caps, "add a capability");
-    sub->add_option("-g,--additional-gids", f.additional_gids, "additional gids");
+    sub->add_option("-e,--env", f.env, "set an environment variable (KEY=VALUE)")
+        ->allow_extra_args(false);
+    sub->add_option("-c,--cap", f.caps, "add a capability")
+        ->allow_extra_args(false);
+    sub->add_option("-g,--additional-gids", f.additional_gids, "additional gids")
+        ->allow_extra_args(false);
     sub->add_option("--preserve-fds", f.preserve_fds, "pass N additional fds (3..3+N-1)");
     sub->add_flag("-t,--tty", f.tty, "allocate a pseudo-TTY");
     sub->add_flag("-d,--detach", f.detach, "detach from the process");

@@ -64,6 +64,10 @@ Status apply_caps(const CapSets& c, int last_cap) {
     TRY(sys::cap_ambient_clear_all());
     for (int cap = 0; cap <= last_cap; ++cap) {
         if (!has_cap(c.ambient, cap)) continue;
+        // The kernel only allows ambient caps that are also permitted and
+        // inheritable; runc skips the others with a warning, and configs
+        // written for runc rely on that.
+        if (!has_cap(c.permitted, cap) || !has_cap(c.inheritable, cap)) continue;
         auto r = sys::cap_ambient_raise(cap);
         if (!r.ok()) {
             return std::move(r).context("raise ambient capability " + std::to_string(cap) +
