@@ -122,6 +122,15 @@ Status start_container(const StateStore& store, const std::string& id) {
     char c;
     if (::read(fifo.get(), &c, 1) != 1) return Error::from_errno("read exec.fifo");
     ::unlink(store.fifo_path(id).c_str());
+    // EOF once the init has exec'd (its write end is close-on-exec) or died.
+    for (;;) {
+        pollfd p{fifo.get(), POLLIN, 0};
+        int n = ::poll(&p, 1, -1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return Error::from_errno("poll exec.fifo");
+        ssize_t got = ::read(fifo.get(), &c, 1);
+        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) break;
+    }
 
     auto spec = load_saved_spec(store, id);
     if (spec.ok() && spec->hooks && !spec->hooks->poststart.empty())

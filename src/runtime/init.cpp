@@ -101,15 +101,17 @@ Status finish_and_exec(LaunchPlan& plan, pid_t host_pid) {
     return exec_process(plan.exec_path, proc, plan.security, plan.opts.preserve_fds);
 }
 
-Status wait_for_start(const LaunchPlan& plan) {
-    // Blocks until `start` opens the fifo for reading (see sync.h).
+// Blocks until `start` opens the fifo for reading (see sync.h). The write end
+// stays open, close-on-exec, until execve: `start` waits for that EOF before
+// running poststart hooks, so they follow startContainer hooks and the exec.
+Result<UniqueFd> wait_for_start(const LaunchPlan& plan) {
     int fd = -1;
     while ((fd = ::openat(plan.state_dir.get(), "exec.fifo", O_WRONLY | O_CLOEXEC)) < 0) {
         if (errno != EINTR) return Error::from_errno("open exec.fifo");
     }
     UniqueFd fifo(fd);
     TRY(sys::write_all(fifo.get(), "0"));
-    return {};
+    return fifo;
 }
 
 }  // namespace
@@ -136,8 +138,8 @@ Status wait_for_start(const LaunchPlan& plan) {
     sync_send(sync, SyncType::ready, host_pid);
     ::close(sync);
 
-    auto started = wait_for_start(plan);
-    if (started.ok()) started = finish_and_exec(plan, host_pid);
+    auto fifo = wait_for_start(plan);
+    Status started = fifo.ok() ? finish_and_exec(plan, host_pid) : Status(fifo.error());
     // Only failures get here. The parent is gone: stderr is all we have.
     b.str(started.error().what().c_str());
     rawlog::write_line(b);

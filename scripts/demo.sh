@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `make demo`: build a busybox bundle and run it under nook-runtime, showing
+# that the container is isolated (PID 1, own hostname, only lo, own mounts)
+# and limited (memory and pids cgroup limits read from inside).
+set -euo pipefail
+RUNTIME=$(realpath "${RUNTIME:-$(command -v nook-runtime || echo build/bin/nook-runtime)}")
+demo=$(mktemp -d /tmp/nook-demo.XXXXXX)
+root=$demo/state
+trap '"$RUNTIME" --root "$root" delete --force nook-demo >/dev/null 2>&1 || true; rm -rf "$demo"' EXIT
+
+mkdir -p "$demo/bundle/rootfs/bin"
+cp /bin/busybox "$demo/bundle/rootfs/bin/busybox"
+for applet in $("$demo/bundle/rootfs/bin/busybox" --list); do
+  [ "$applet" = busybox ] || ln -s busybox "$demo/bundle/rootfs/bin/$applet"
+done
+cd "$demo/bundle"
+"$RUNTIME" spec
+# Non-interactive, with a hostname and two limits, using only the shell's tools.
+script='echo "== inside the container =="
+echo "hostname:      $(hostname)"
+echo "my pid:        $$"
+echo "processes:"; ps -o pid,user,comm
+echo "network links:"; ip -o link | cut -d: -f2
+echo "mounts:"; cut -d" " -f2,3 /proc/self/mounts | sed "s/^/  /"
+echo "memory limit:  $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)"
+echo "pids limit:    $(cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max)"
+echo "capabilities:  $(grep CapEff /proc/self/status)"'
+sed -i \
+  -e 's/"terminal": true/"terminal": false/' \
+  -e 's/"hostname": "[^"]*"/"hostname": "nook-demo"/' \
+  config.json
+python3 - "$script" <<'PY'
+import json, sys
+c = json.load(open("config.json"))
+c["process"]["args"] = ["sh", "-c", sys.argv[1]]
+c["linux"].setdefault("resources", {})
+c["linux"]["resources"]["memory"] = {"limit": 64 * 1024 * 1024}
+c["linux"]["resources"]["pids"] = {"limit": 64}
+c["linux"]["namespaces"].append({"type": "cgroup"})
+json.dump(c, open("config.json", "w"), indent=2)
+PY
+echo "== host: $(hostname), running: $RUNTIME --root $root run nook-demo"
+"$RUNTIME" --root "$root" run nook-demo
+echo "== back on the host: the container exited 0 and left nothing behind:"
+"$RUNTIME" --root "$root" list
