@@ -108,11 +108,16 @@ def write_bundle(path, cfg, args, cgroup_name):
     return path
 
 
-def remove_cgroups():
-    """rmdir /sys/fs/cgroup/*/nookbench (children first). Only our tree."""
+def cgroup_exists(name):
+    return any(os.path.isdir(os.path.join(CGROUP_V1, c, name)) for c in os.listdir(CGROUP_V1))
+
+
+def remove_cgroups(name=CGROUP_PARENT):
+    """rmdir /sys/fs/cgroup/*/NAME (children first). rmdir only ever removes
+    empty cgroups, so a cgroup still in use by anyone survives."""
     left = []
     for ctrl in sorted(os.listdir(CGROUP_V1)):
-        top = os.path.join(CGROUP_V1, ctrl, CGROUP_PARENT)
+        top = os.path.join(CGROUP_V1, ctrl, name)
         if not os.path.isdir(top):
             continue
         for dirpath, _, _ in sorted(os.walk(top), key=lambda w: -w[0].count("/")):
@@ -141,6 +146,9 @@ class Workspace:
         base = os.environ.get("BENCH_TMPDIR", "/tmp")
         self.dir = tempfile.mkdtemp(prefix="nook-bench.", dir=base)
         self.cleanups = []  # callables run last-in first-out
+        # podman (cgroupfs manager) leaves /libpod_parent behind; remove it
+        # at the end only if it did not exist before this run.
+        self.libpod_parent_existed = cgroup_exists("libpod_parent")
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)
@@ -158,5 +166,7 @@ class Workspace:
             subprocess.run(["umount", "-l", mp], capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
         left = remove_cgroups()
+        if not self.libpod_parent_existed:
+            left += remove_cgroups("libpod_parent")
         if left:
             log(f"bench: could not remove cgroups: {left[:3]}")

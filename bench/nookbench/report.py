@@ -10,6 +10,8 @@ def _ms(s):
 def _ratio(r):
     if "ratio" not in r:
         return f"{'-':>7}"
+    if "paired_p10" not in r:  # a single figure (density), no per-round spread
+        return f"{r['ratio']:7.3f}"
     return f"{r['ratio']:7.3f}  [{r['paired_p10']:.3f} .. {r['paired_p90']:.3f}]"
 
 

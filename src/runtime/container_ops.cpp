@@ -175,7 +175,13 @@ Status delete_container(const StateStore& store, const std::string& id, bool for
         }
     }
     if (cg.ok()) {
+        auto paths = (*cg)->paths();
         if (auto d = (*cg)->destroy(); !d.ok()) log::warn("delete " + id + ": cgroup: " + d.error().what());
+        // The default parent (/nook) goes with its last container; while
+        // others live, rmdir fails with EBUSY and that is fine.
+        if (r.cgroups_path.empty())
+            for (const auto& [controller, dir] : paths)
+                ::rmdir(dir.substr(0, dir.find_last_of('/')).c_str());
     }
     auto spec = load_saved_spec(store, id);
     if (spec.ok() && spec->hooks && !spec->hooks->poststop.empty())

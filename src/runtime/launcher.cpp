@@ -123,7 +123,11 @@ oci::Resources effective_resources(const oci::Spec& spec) {
 Status setup_cgroup(LaunchPlan& plan, std::string& resolved_path) {
     const std::string path = plan.spec.linux_ ? plan.spec.linux_->cgroups_path : "";
     TRY_ASSIGN(plan.cgroup, cgroups::make_manager(path, plan.opts.id));
-    TRY(plan.cgroup->create().context("cgroup"));
+    // A concurrent delete may remove the shared parent between our mkdirs.
+    Status made = plan.cgroup->create();
+    for (int retry = 0; !made.ok() && made.error().code() == ENOENT && retry < 3; ++retry)
+        made = plan.cgroup->create();
+    TRY(std::move(made).context("cgroup"));
     if (plan.spec.linux_ && plan.spec.linux_->resources)
         TRY(plan.cgroup->apply(effective_resources(plan.spec)).context("linux.resources"));
     resolved_path = path;
