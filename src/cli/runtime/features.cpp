@@ -4,6 +4,7 @@
 
 #include "cli/runtime/commands.h"
 #include "oci/features.h"
+#include "runtime/rootfs/mount_options.h"
 #include "runtime/security/process_security.h"
 
 namespace nook::cli {
@@ -13,6 +14,7 @@ void register_features(CLI::App& app, GlobalOptions& /*g*/) {
     sub->callback([] {
         namespace sec = runtime::security;
         oci::FeatureSet f;
+        f.mount_options = runtime::rootfs::supported_mount_options();
         f.capabilities = sec::known_capabilities();
         f.seccomp_actions = sec::seccomp_actions();
         f.seccomp_operators = sec::seccomp_operators();

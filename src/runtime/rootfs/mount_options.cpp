@@ -2,6 +2,7 @@
 
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <string_view>
 
 namespace nook::runtime::rootfs {
@@ -122,6 +123,15 @@ Result<unsigned long> parse_propagation(const std::string& name) {
     return invalid_input("unknown mount propagation \"" + name + "\"");
 }
 
+std::vector<std::string> supported_mount_options() {
+    std::vector<std::string> names = {"bind", "rbind", "tmpcopyup", "defaults"};
+    for (const auto& f : kFlagOpts) names.emplace_back(f.name);
+    for (const auto& p : kPropOpts) names.emplace_back(p.name);
+    for (const auto& a : kAttrOpts) names.emplace_back(a.name);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 MountOptions parse_mount_options(const std::vector<std::string>& options) {
     MountOptions out;
     for (const auto& o : options) {
@@ -131,6 +141,8 @@ MountOptions parse_mount_options(const std::vector<std::string>& options) {
             out.bind = out.recursive = true;
         } else if (o == "tmpcopyup") {
             out.tmpcopyup = true;
+        } else if (o == "defaults") {
+            // fstab's placeholder: no flags, and never filesystem data.
         } else if (apply_flag(o, out) || apply_attr(o, out)) {
         } else if (auto p = parse_propagation(o); p.ok()) {
             out.propagation.push_back(*p);

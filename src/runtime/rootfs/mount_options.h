@@ -23,6 +23,8 @@ struct MountOptions {
 };
 
 MountOptions parse_mount_options(const std::vector<std::string>& options);
+// Every option name parse_mount_options() gives a meaning to (for `features`).
+std::vector<std::string> supported_mount_options();
 
 // "shared", "rslave", ... -> MS_* bits; error for anything else.
 Result<unsigned long> parse_propagation(const std::string& name);
