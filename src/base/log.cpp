@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "base/raw_log.h"
+#include "base/time_format.h"
 
 namespace nook::log {
 
@@ -50,17 +51,6 @@ std::string json_escape(const std::string& s) {
     return out;
 }
 
-std::string now_rfc3339() {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    char b[64];
-    std::snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
-    return b;
-}
-
 void write_all(int fd, const std::string& s) {
     size_t off = 0;
     while (off < s.size()) {
@@ -90,11 +80,11 @@ void write(Level level, const std::string& msg) {
     std::string line;
     if (g_format == Format::json) {
         line = "{\"level\":\"" + std::string(level_name(level)) + "\",\"msg\":\"" +
-               json_escape(msg) + "\",\"time\":\"" + now_rfc3339() + "\"}\n";
+               json_escape(msg) + "\",\"time\":\"" + now_rfc3339_nano() + "\"}\n";
     } else if (g_fd == 2) {
         line = std::string(g_program) + ": " + msg + "\n";
     } else {
-        line = now_rfc3339() + " " + level_name(level) + " " + msg + "\n";
+        line = now_rfc3339_nano() + " " + level_name(level) + " " + msg + "\n";
     }
     write_all(g_fd, line);
     // An error must also reach a human on stderr when the log goes elsewhere.

@@ -17,6 +17,7 @@
 
 #include "base/log.h"
 #include "base/scope_exit.h"
+#include "base/time_format.h"
 #include "oci/spec_json.h"
 #include "oci/validate.h"
 #include "runtime/hooks.h"
@@ -37,17 +38,6 @@ namespace nook::runtime {
 namespace {
 
 constexpr const char* kInit = "container init";
-
-std::string now_rfc3339() {
-    timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    tm t;
-    gmtime_r(&ts.tv_sec, &t);
-    char b[64];
-    std::snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", t.tm_year + 1900,
-                  t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, ts.tv_nsec);
-    return b;
-}
 
 Result<std::string> absolute(const std::string& path, const std::string& what) {
     char buf[PATH_MAX];
@@ -248,7 +238,7 @@ Result<Created> create_container(const StateStore& store, const LaunchOptions& o
     TRY_ASSIGN(r.start_time, sys::process_start_time(pid));
     r.bundle = plan.opts.bundle;
     r.rootfs = plan.rootfs.rootfs;
-    r.created = now_rfc3339();
+    r.created = now_rfc3339_nano();
     r.owner = "root";
     r.annotations = plan.spec.annotations;
     r.cgroups_path = cgroups_path;

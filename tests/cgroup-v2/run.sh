@@ -44,6 +44,15 @@ fi
 
 cat > "$root/init" <<'INIT'
 #!/bin/busybox sh
+# pivot_root cannot move the initramfs root, so containers could not start
+# from it: first move everything onto a tmpfs and make that the root.
+if [ ! -e /.on-tmpfs ]; then
+    /bin/busybox mkdir /newroot
+    /bin/busybox mount -t tmpfs -o mode=755 root /newroot
+    for f in /*; do [ "$f" = /newroot ] || /bin/busybox cp -a "$f" /newroot/; done
+    /bin/busybox touch /newroot/.on-tmpfs
+    exec /bin/busybox switch_root /newroot /init
+fi
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys

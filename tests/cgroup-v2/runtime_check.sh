@@ -49,7 +49,8 @@ config() {
 EOF
 }
 DENY='"devices":[{"allow":false,"access":"rwm"}]'
-HOG='x=0123456789abcdef; while :; do x=$x$x; done'
+# Doubles a string up to 64 MiB (exit 3 if never killed: the guest has 512 MiB).
+HOG='x=0123456789abcdef; i=0; while [ $i -lt 22 ]; do x=$x$x; i=$((i+1)); done; exit 3'
 
 # start RESOURCES ARGS: create + start a container with id $id; returns non-zero on failure.
 start() {
@@ -177,6 +178,6 @@ case "$err" in *cpu.max*500*|*500*cpu.max*) pass bad-value-names-file-and-value 
 [ -d "$CG/nook/$id" ] && fail bad-value-no-cgroup "$CG/nook/$id left" || pass bad-value-no-cgroup
 [ -z "$(rt state "$id" 2>/dev/null)" ] && pass bad-value-no-state || fail bad-value-no-state "state left"
 
-left=$(ls "$CG/nook" 2>/dev/null)
+left=$(find "$CG/nook" -mindepth 1 -type d 2>/dev/null)
 [ -z "$left" ] && pass no-cgroups-left || fail no-cgroups-left "$left"
 echo "NOOK-RT-STATUS=$fails"

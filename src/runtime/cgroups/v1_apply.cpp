@@ -12,12 +12,6 @@
 namespace nook::runtime::cgroups {
 namespace {
 
-std::string s(int64_t v) {
-    return std::to_string(v);
-}
-std::string u(uint64_t v) {
-    return std::to_string(v);
-}
 std::string devnum(int64_t major, int64_t minor) {
     return s(major) + ":" + s(minor);
 }

@@ -9,12 +9,6 @@
 namespace nook::runtime::cgroups {
 namespace {
 
-std::string s(int64_t v) {
-    return std::to_string(v);
-}
-std::string u(uint64_t v) {
-    return std::to_string(v);
-}
 std::string limit_or_max(int64_t v) {
     return v < 0 ? "max" : s(v);
 }

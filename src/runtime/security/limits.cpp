@@ -1,3 +1,4 @@
+#include "runtime/security/name_table.h"
 #include "runtime/security/limits.h"
 
 #include <sched.h>
@@ -63,16 +64,6 @@ constexpr Named<unsigned long> kDomains[] = {
     {"LINUX32", PER_LINUX32},
 };
 
-template <typename Table, typename T>
-bool lookup(const Table& table, const std::string& name, T* out) {
-    for (const auto& e : table) {
-        if (name == e.name) {
-            *out = e.value;
-            return true;
-        }
-    }
-    return false;
-}
 
 std::string quoted(const std::string& s) {
     return "\"" + s + "\"";

@@ -1,3 +1,4 @@
+#include "runtime/security/name_table.h"
 #include "runtime/security/seccomp.h"
 
 #include <seccomp.h>
@@ -102,16 +103,6 @@ constexpr int kMaxSyscallArgs = 6;
 constexpr const char* kNotifyUnsupported =
     "linux.seccomp.listenerPath: seccomp notify is not supported yet";
 
-template <typename Table, typename T>
-bool lookup(const Table& table, const std::string& name, T* out) {
-    for (const auto& e : table) {
-        if (name == e.name) {
-            *out = e.value;
-            return true;
-        }
-    }
-    return false;
-}
 
 template <typename Table>
 std::vector<std::string> names_of(const Table& table) {

@@ -1,0 +1,50 @@
+// docker's json-file log format: one JSON object per line,
+//   {"log":"hello\n","stream":"stdout","time":"2024-01-01T00:00:00.123456789Z"}
+// The writer splits a stream's bytes on newlines (a partial line waits for
+// its end, up to 16 KiB, as docker does); readers parse lines back.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace nook::engine {
+
+struct LogEntry {
+    std::string log;
+    std::string stream;  // stdout | stderr
+    std::string time;
+};
+
+class LogWriter {
+public:
+    explicit LogWriter(int fd) : fd_(fd) {}
+    // Feed bytes read from a stream; complete lines are written at once.
+    Status feed(const std::string& stream, const char* data, size_t len);
+    // Write whatever partial lines remain (at end of stream).
+    Status flush();
+
+private:
+    Status write_entry(const std::string& stream, const std::string& text);
+    int fd_;
+    std::string pending_out_, pending_err_;
+};
+
+std::string format_entry(const LogEntry& e);
+// Parse one line; fails on anything that is not a json-file entry.
+Result<LogEntry> parse_entry(const std::string& line);
+
+// Reads entries incrementally from an open log file (for `logs -f` and the
+// foreground `run`): returns the complete lines added since the last call.
+class LogReader {
+public:
+    explicit LogReader(int fd) : fd_(fd) {}
+    Result<std::vector<LogEntry>> read_new();
+
+private:
+    int fd_;
+    std::string partial_;
+};
+
+}  // namespace nook::engine
