@@ -22,26 +22,48 @@ sys.path.insert(0, HERE)
 
 from nookbench import env, stats  # noqa: E402
 
-LINE = re.compile(r"^(\d+) (\d+):(\d+):([\d.]+) (.*?)(?: <([\d.]+)>)?$")
+LINE = re.compile(r"^(\d+) +(\d+):(\d+):([\d.]+) (.*?)(?: <([\d.]+)>)?$")
 MOUNT_CALLS = ("mount(", "umount2(", "pivot_root(", "open_tree(", "move_mount(", "fsopen(", "fsmount(",
                "fsconfig(", "mount_setattr(")
 
 
 def parse(path):
-    """[(pid, t_seconds, call_text, duration_or_None)] from strace -f -tt -T."""
-    out = []
+    """[(pid, t_seconds, call_text, duration_or_None)] from strace -f -tt -T.
+    A call split into "<unfinished ...>" and "<... resumed>" becomes one
+    event at its start time with the duration of the resumed line."""
+    out, pending = [], {}
     with open(path) as f:
         for line in f:
             m = LINE.match(line.rstrip("\n"))
             if not m:
                 continue
             pid, h, mi, s, text, dur = m.groups()
-            t = int(h) * 3600 + int(mi) * 60 + float(s)
-            out.append((int(pid), t, text, float(dur) if dur else None))
+            pid, t = int(pid), int(h) * 3600 + int(mi) * 60 + float(s)
+            if text.endswith("<unfinished ...>"):
+                pending[pid] = len(out)
+                out.append((pid, t, text, None))
+            elif text.startswith("<...") and pid in pending:
+                i = pending.pop(pid)
+                out[i] = (pid, out[i][1], out[i][2], float(dur) if dur else None)
+            else:
+                out.append((pid, t, text, float(dur) if dur else None))
+    return out
+
+
+def cg_writes(ev):
+    """write() calls on fds opened for some cgroup.procs (matched by order:
+    the open is the caller's previous event)."""
+    out, last = [], {}
+    for e in ev:
+        if e[2].startswith("write(") and "cgroup.procs" in last.get(e[0], ""):
+            out.append(e)
+        last[e[0]] = e[2]
     return out
 
 
 def phases(ev):
+    if not ev:
+        raise RuntimeError("empty or unparsable strace output")
     main = ev[0][0]
     t0, t_end = ev[0][1], ev[-1][1]
     find = lambda pred: next((e for e in ev if pred(e)), None)  # noqa: E731
@@ -69,9 +91,42 @@ def phases(ev):
         "[cgroup fs syscalls before clone3, sum]": sumdur([e for e in cg if e in pre]),
         "[mount-family syscalls, count]": len([e for e in ev if e[2].startswith(MOUNT_CALLS)]),
         "[mount-family syscalls, sum of durations]": sumdur([e for e in ev if e[2].startswith(MOUNT_CALLS)]),
+        "[slowest write to a cgroup.procs]": max([(e[3] or 0) * 1e3 for e in cg_writes(ev)] or [0.0]),
+        "[all writes to cgroup.procs, sum]": sumdur(cg_writes(ev)),
         "[clone3 duration]": sumdur([e for e in ev if e[2].startswith("clone3(")]),
         "[all syscalls, count]": len(ev),
     }
+
+
+def migration_cost(reps):
+    """Uninstrumented: ms to move a fresh process into a new v1 cgroup (the
+    first write to cgroup.procs) and into a second hierarchy right after."""
+    dirs = [os.path.join(env.CGROUP_V1, c, env.CGROUP_PARENT, "probe") for c in ("pids", "memory")]
+    first, second = [], []
+    try:
+        for d in dirs:
+            os.makedirs(d, exist_ok=True)
+        for _ in range(reps):
+            p = subprocess.Popen(["sleep", "30"])
+            time.sleep(0.2)  # let any earlier grace period end
+            t0 = time.perf_counter()
+            with open(os.path.join(dirs[0], "cgroup.procs"), "w") as f:
+                f.write(str(p.pid))
+            t1 = time.perf_counter()
+            with open(os.path.join(dirs[1], "cgroup.procs"), "w") as f:
+                f.write(str(p.pid))
+            t2 = time.perf_counter()
+            p.kill()
+            p.wait()
+            first.append((t1 - t0) * 1e3)
+            second.append((t2 - t1) * 1e3)
+    finally:
+        for d in dirs:
+            try:
+                os.rmdir(d)
+            except OSError:
+                pass
+    return stats.summary(first), stats.summary(second)
 
 
 def main():
@@ -96,6 +151,9 @@ def main():
             p = subprocess.run(["perf", "stat", "-r", str(reps), "-e", "task-clock,context-switches,page-faults"]
                                + run, capture_output=True, text=True)
             print("```\n" + p.stderr.strip() + "\n```\n")
+        f, sec = migration_cost(reps)
+        print(f"v1 cgroup migration, uninstrumented: first cgroup.procs write median {f['median']:.2f} ms "
+              f"[{f['p10']:.2f} .. {f['p90']:.2f}], the next hierarchy right after {sec['median']:.3f} ms\n")
         per = {}
         for i in range(reps):
             tr = ws.path(f"trace{i}.txt")

@@ -52,16 +52,17 @@ Status prepare_container(LaunchPlan& plan, int sync, pid_t host_pid) {
     const oci::Process& proc = *spec.process;
     const auto& ns = plan.ns;
 
-    if (!ns.needs_middle_stage()) {
-        if (ns.creates(CLONE_NEWUSER)) TRY(become_root_in_user_namespace());
-        // Now that the parent has put us in our cgroup (see spawn()).
-        if (ns.creates(CLONE_NEWCGROUP)) TRY(sys::unshare(CLONE_NEWCGROUP).context("cgroup namespace"));
-    }
+    if (!ns.needs_middle_stage() && ns.creates(CLONE_NEWUSER)) TRY(become_root_in_user_namespace());
     if (!plan.opts.no_new_keyring) TRY(join_session_keyring(plan.opts.id));
     if (ns.creates(CLONE_NEWUTS) || ns.joins_ns(CLONE_NEWUTS)) {
         if (!spec.hostname.empty()) TRY(sys::set_hostname(spec.hostname));
         if (!spec.domainname.empty()) TRY(sys::set_domainname(spec.domainname));
     }
+    // From here on we must be in our cgroup: the cgroup namespace is rooted
+    // where we stand, and the mounts below are charged to the container.
+    TRY(sync_expect(sync, SyncType::cgroup_joined, kParent));
+    if (!ns.needs_middle_stage() && ns.creates(CLONE_NEWCGROUP))
+        TRY(sys::unshare(CLONE_NEWCGROUP).context("cgroup namespace"));
     bool has_mount_ns = ns.creates(CLONE_NEWNS) || ns.joins_ns(CLONE_NEWNS);
     if (!has_mount_ns) return invalid_input("linux.namespaces: a mount namespace is required");
     TRY(rootfs::prepare(spec, plan.rootfs).context("rootfs"));

@@ -110,22 +110,19 @@ oci::Resources effective_resources(const oci::Spec& spec) {
 }
 
 // Creating the cgroup early lets clone3 place the init in it directly (v2).
-Status setup_cgroup(LaunchPlan& plan, std::string& resolved_path) {
+Status make_cgroup(LaunchPlan& plan) {
     const std::string path = plan.spec.linux_ ? plan.spec.linux_->cgroups_path : "";
     TRY_ASSIGN(plan.cgroup, cgroups::make_manager(path, plan.opts.id));
     // A concurrent delete may remove the shared parent between our mkdirs.
     Status made = plan.cgroup->create();
     for (int retry = 0; !made.ok() && made.error().code() == ENOENT && retry < 3; ++retry)
         made = plan.cgroup->create();
-    TRY(std::move(made).context("cgroup"));
-    if (plan.spec.linux_ && plan.spec.linux_->resources)
-        TRY(plan.cgroup->apply(effective_resources(plan.spec)).context("linux.resources"));
-    resolved_path = path;
-    return {};
+    return std::move(made).context("cgroup");
 }
 
 struct Spawned {
     OwnedPid init;
+    bool attach_after_go = false;  // v1/hybrid: the init still has to join its cgroup
 };
 
 // Clone the init directly (all namespaces new) or through the middle stage.
@@ -149,9 +146,9 @@ Result<Spawned> spawn(LaunchPlan& plan, UniqueFd& parent_end, UniqueFd& child_en
         }
         out.init = OwnedPid(c.pid);
         child_end.reset();
-        // [1] ids, cgroup, OOM score, then GO.
+        // [1] ids now; the cgroup attach happens after GO (see sync.h).
         if (ns.creates(CLONE_NEWUSER)) TRY(write_id_maps(ns, c.pid));
-        if (!cg_fd.ok()) TRY(plan.cgroup->add_process(c.pid).context("cgroup"));
+        out.attach_after_go = !cg_fd.ok();
         return out;
     }
 
@@ -200,9 +197,10 @@ Result<Created> create_container(const StateStore& store, const LaunchOptions& o
     ScopeExit remove_dir([&] { (void)store.remove(opts.id); });
     TRY(sys::write_file_atomic(store.config_path(opts.id), config_text, 0600));
     TRY(build_plan(plan, store));
-    std::string cgroups_path;
-    TRY(setup_cgroup(plan, cgroups_path));
+    TRY(make_cgroup(plan));
     ScopeExit remove_cgroup([&] { (void)plan.cgroup->destroy(); });
+    if (plan.spec.linux_ && plan.spec.linux_->resources)
+        TRY(plan.cgroup->apply(effective_resources(plan.spec)).context("linux.resources"));
     TRY(sys::make_fifo(store.fifo_path(opts.id), 0622));
 
     TRY_ASSIGN(auto sockets, sys::seqpacket_pair());
@@ -213,6 +211,8 @@ Result<Created> create_container(const StateStore& store, const LaunchOptions& o
     if (plan.spec.process->oom_score_adj)
         TRY(security::set_oom_score_adj(pid, *plan.spec.process->oom_score_adj));
     sync_send(sync, SyncType::go, pid);
+    if (s.attach_after_go) TRY(plan.cgroup->add_process(pid).context("cgroup"));
+    sync_send(sync, SyncType::cgroup_joined);
 
     // [2] and [3]
     for (;;) {
@@ -241,7 +241,7 @@ Result<Created> create_container(const StateStore& store, const LaunchOptions& o
     r.created = now_rfc3339_nano();
     r.owner = "root";
     r.annotations = plan.spec.annotations;
-    r.cgroups_path = cgroups_path;
+    r.cgroups_path = plan.spec.linux_ ? plan.spec.linux_->cgroups_path : "";
     TRY(store.save(r));
     if (!opts.pid_file.empty())
         TRY(sys::write_file_atomic(opts.pid_file, std::to_string(pid), 0644).context("--pid-file"));

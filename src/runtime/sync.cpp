@@ -18,6 +18,7 @@ const char* sync_type_name(SyncType t) {
         case SyncType::error: return "ERROR";
         case SyncType::maps_needed: return "MAPS_NEEDED";
         case SyncType::maps_done: return "MAPS_DONE";
+        case SyncType::cgroup_joined: return "CGROUP_JOINED";
     }
     return "UNKNOWN";
 }

@@ -10,9 +10,15 @@
 //
 //   PARENT nook:[0:PARENT]                     INIT nook:[2:INIT]
 //   clone3(CLONE_NEW*, CLONE_INTO_CGROUP?) -->  (born in its namespaces)
-//   [1] write uid/gid maps, join cgroup
+//   [1] write uid/gid maps
 //       send GO {host pid}               ----> [1] recv GO; become root in userns;
-//                                              hostname; rootfs::prepare
+//       attach the init to its cgroup          hostname, keyring ...
+//       send CGROUP_JOINED               ----> recv CGROUP_JOINED (just before the
+//                                              cgroup ns, or [2]/[3] if there is none);
+//                                              rootfs::prepare
+//   (The v1 attach waits for an RCU grace period, ~2 ms: overlapping it with
+//   the init's own setup is why it comes after GO. With CLONE_INTO_CGROUP or
+//   the middle stage the init is born in the cgroup and JOINED follows GO.)
 //   [2] recv HOOKS_CREATE_RUNTIME        <---- [2] send HOOKS_CREATE_RUNTIME
 //       run prestart + createRuntime hooks
 //       send HOOKS_DONE                  ----> run createContainer hooks;
@@ -52,6 +58,7 @@ enum class SyncType : uint32_t {
     error = 6,               // any -> parent: value = errno, text = message
     maps_needed = 7,         // child -> parent: unshared a userns; write maps for value=pid
     maps_done = 8,           // parent -> child
+    cgroup_joined = 9,       // parent -> init: the init is in its cgroup (v1 attach done)
 };
 
 const char* sync_type_name(SyncType t);
