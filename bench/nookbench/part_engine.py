@@ -34,7 +34,7 @@ def run(ws, cfg, bins):
     # run --rm /bin/true
     env.log(f"part 2: run --rm, {reps} interleaved reps")
     rr = cases_for("run", lambda e, role: Case(e.name, lambda e=e: sp.time_ns(e.run_rm("/bin/true")), role=role))
-    timing.interleave(rr, reps, warmup=1, log=env.log)
+    timing.interleave(rr, reps, warmup=1, log=env.log, sp=sp)
 
     # run -d sleep + rm -f, one timed unit per round
     env.log(f"part 2: run -d + rm -f, {reps} reps")
@@ -45,7 +45,7 @@ def run(ws, cfg, bins):
         return sp.time_ns(e.run_d(name, "/bin/sleep", "100000")) + sp.time_ns(e.rm_f(name))
 
     rd = cases_for("run -d+rm", lambda e, role: Case(e.name, lambda e=e: detached(e), role=role))
-    timing.interleave(rd, reps, warmup=1, log=env.log)
+    timing.interleave(rd, reps, warmup=1, log=env.log, sp=sp)
 
     # exec /bin/true into one running container per engine
     env.log(f"part 2: exec, {reps} reps")
@@ -63,7 +63,7 @@ def run(ws, cfg, bins):
 
     ex = cases_for("exec", exec_case)
     try:
-        timing.interleave(ex, reps, warmup=1, log=env.log)
+        timing.interleave(ex, reps, warmup=1, log=env.log, sp=sp)
     finally:
         for e in live:
             try:

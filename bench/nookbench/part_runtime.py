@@ -67,7 +67,7 @@ def bench_run(sp, rts, reps, log):
         cases.append(Case(rt.name, lambda a=argv: sp.time_ns(a), role="nook" if rt.name == "nook-runtime" else "peer"))
     floor = ["unshare", "-fpmuinC", "true"]
     cases.append(Case("floor: unshare -fpmuinC true", lambda: sp.time_ns(floor), role="floor"))
-    timing.interleave(cases, reps, log=log)
+    timing.interleave(cases, reps, log=log, sp=sp)
     return cases
 
 
@@ -84,11 +84,17 @@ def bench_lifecycle(sp, rts, reps, log):
                 continue
             cid = f"nb-{rt.name}-csd"
             try:
+                cpu = [sp.cpu_ns]
                 t_create = sp.time_ns(rt.cmd("create", "-b", rt.bundles["true"], cid))
+                cpu.append(sp.cpu_ns)
                 pid = rt.init_pid(cid)
+                cpu.append(sp.cpu_ns)
                 t_start = sp.time_ns(rt.cmd("start", cid))
+                cpu.append(sp.cpu_ns)
                 wait_gone(pid)
+                cpu.append(sp.cpu_ns)
                 t_delete = sp.time_ns(rt.cmd("delete", cid))
+                cpu.append(sp.cpu_ns)
             except CommandError as e:
                 for case in c.values():
                     case.error = str(e)
@@ -98,8 +104,12 @@ def bench_lifecycle(sp, rts, reps, log):
             finally:
                 timing.reap()
             if r >= 2:
-                for op, t in (("create", t_create), ("start", t_start), ("delete", t_delete)):
+                # The container's own CPU is nobody's: its init is not a
+                # child the timed commands wait for.
+                cpus = (cpu[1] - cpu[0], cpu[3] - cpu[2], cpu[5] - cpu[4])
+                for op, t, ct in zip(("create", "start", "delete"), (t_create, t_start, t_delete), cpus):
                     c[op].samples_ms.append(t / 1e6)
+                    c[op].cpu_ms.append(ct / 1e6)
     return ops
 
 
@@ -120,7 +130,7 @@ def bench_exec(sp, rts, reps, log):
             rt.force_delete(cid)
         cases.append(case)
     try:
-        timing.interleave(cases, reps, log=log)
+        timing.interleave(cases, reps, log=log, sp=sp)
     finally:
         for rt, cid in live:
             try:

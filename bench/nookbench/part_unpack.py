@@ -150,7 +150,7 @@ def run(ws, cfg, bins):
         Case("nook import (zstd)", nook_import(".zst"), fresh(out), role="nook"),
     ]
     env.log(f"part 4: unpack, {cfg.unpack_reps} interleaved reps")
-    timing.interleave(cases, cfg.unpack_reps, warmup=1, log=env.log)
+    timing.interleave(cases, cfg.unpack_reps, warmup=1, log=env.log, sp=sp)
     clear(out)
     tgz, tzst, ngz, nzst = cases
     res["cases"] += [dict(timing.case_result(c), test="unpack") for c in cases]
@@ -186,7 +186,7 @@ def bench_pull(ws, sp, cfg, bins, layer_gz, tmpfs, res):
         cases.append(Case("podman pull", lambda: sp.time_ns(pm.base() + ["pull", "-q", "--tls-verify=false", ref]),
                           fresh(out), finish=lambda: pm.teardown()))
     env.log(f"part 4: pull, {cfg.unpack_reps} interleaved reps")
-    timing.interleave(cases, cfg.unpack_reps, warmup=1, log=env.log)
+    timing.interleave(cases, cfg.unpack_reps, warmup=1, log=env.log, sp=sp)
     clear(out)
     if len(cases) == 2:
         res["ratios"].append(dict(timing.ratio(cases[1], nook, (">=", 1.5), "pull speed: nook vs podman"),

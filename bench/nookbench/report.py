@@ -30,22 +30,24 @@ def table(results):
         for s in res.get("skips", []):
             lines.append(f"  {s}" if s.startswith("SKIP") else f"  SKIP: {s}")
         if res.get("cases"):
-            lines.append(f"  {'test':<10} {'contender':<34} {'median ms  [p10 .. p90]':<32} n")
+            lines.append(f"  {'test':<10} {'contender':<34} {'median ms  [p10 .. p90]':<32} {'cpu ms':>8}  n")
             for c in res["cases"]:
                 err = c.get("error")
                 shown = _ms(c["stats_ms"]) if not err else err[:70] if err.startswith("SKIP") else "ERROR " + err[:70]
                 n = c["stats_ms"]["n"] if c.get("stats_ms") else 0
-                lines.append(f"  {c.get('test', ''):<10} {c['name']:<34} {shown:<32} {n}")
+                cpu = f"{c['cpu_ms']['median']:8.2f}" if c.get("cpu_ms") else f"{'-':>8}"
+                lines.append(f"  {c.get('test', ''):<10} {c['name']:<34} {shown:<32} {cpu}  {n}")
         for m in res.get("metrics", []):
             lines.append(f"  {m['name']:<46} {m['value']:>12.3f} {m['unit']}")
         if res.get("ratios"):
-            lines.append(f"  {'ratio':<46} {'value  [paired p10 .. p90]':<32} {'target':<8} verdict")
+            lines.append(f"  {'ratio':<46} {'value  [paired p10 .. p90]':<32} {'cpu':>6} {'target':<8} verdict")
             for r in res["ratios"]:
                 status = r["status"]
                 if smoke and status in ("PASS", "MISS"):
                     status = "(smoke)"
                 why = f"  ({r['why'][:60]})" if r.get("why") else ""
-                lines.append(f"  {r['label']:<46} {_ratio(r):<32} {r.get('target', ''):<8} {status}{why}")
+                cpu = f"{r['cpu_ratio']:6.3f}" if r.get("cpu_ratio") else f"{'-':>6}"
+                lines.append(f"  {r['label']:<46} {_ratio(r):<32} {cpu} {r.get('target', ''):<8} {status}{why}")
     return "\n".join(lines)
 
 

@@ -44,6 +44,10 @@ class Spawner:
         self.err_path = os.path.join(scratch_dir, "stderr.txt")
         self.err_fd = os.open(self.err_path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
         self.env = dict(os.environ)
+        # CPU time (user+sys) of timed commands and the children they
+        # waited for, summed: on a loaded shared machine the wall time is
+        # mostly waiting for a CPU, the CPU time is not.
+        self.cpu_ns = 0
 
     def close(self):
         os.close(self.err_fd)
@@ -67,8 +71,9 @@ class Spawner:
             pid = os.posix_spawnp(argv[0], argv, self.env, file_actions=actions)
         except OSError as e:
             raise CommandError(f"{argv[0]}: {e.strerror}") from e
-        _, status = os.waitpid(pid, 0)
+        _, status, ru = os.wait4(pid, 0)
         dt = time.perf_counter_ns() - t0
+        self.cpu_ns += int((ru.ru_utime + ru.ru_stime) * 1e9)
         rc = os.waitstatus_to_exitcode(status)
         if rc != 0:
             raise CommandError(f"`{' '.join(argv)}` exited {rc}: {self._last_stderr()}")
@@ -98,12 +103,14 @@ class Case:
         self.finish = finish or (lambda: None)
         self.role = role  # "nook", "peer" or "floor"
         self.samples_ms = []
+        self.cpu_ms = []
         self.error = None
 
 
-def interleave(cases, reps, warmup=2, log=None):
+def interleave(cases, reps, warmup=2, log=None, sp=None):
     """Measure every case reps times, rotating the order each round. A case
-    that fails is dropped from later rounds and keeps its error message."""
+    that fails is dropped from later rounds and keeps its error message.
+    With sp (the Spawner the cases use), CPU time is recorded too."""
     live = list(cases)
     for r in range(warmup + reps):
         k = r % max(len(live), 1)
@@ -112,7 +119,9 @@ def interleave(cases, reps, warmup=2, log=None):
                 continue
             try:
                 case.prepare()
+                cpu0 = sp.cpu_ns if sp else 0
                 dt = case.measure()
+                cpu = (sp.cpu_ns - cpu0) if sp else None
                 case.finish()
             except CommandError as e:
                 case.error = str(e)
@@ -127,12 +136,15 @@ def interleave(cases, reps, warmup=2, log=None):
                 reap()
             if r >= warmup:
                 case.samples_ms.append(dt / 1e6)
+                if cpu is not None:
+                    case.cpu_ms.append(cpu / 1e6)
     return cases
 
 
 def case_result(case):
     s = stats.summary(case.samples_ms)
-    return {"name": case.name, "role": case.role, "error": case.error, "stats_ms": s, "samples_ms": case.samples_ms}
+    return {"name": case.name, "role": case.role, "error": case.error, "stats_ms": s, "samples_ms": case.samples_ms,
+            "cpu_ms": stats.summary(case.cpu_ms), "cpu_samples_ms": case.cpu_ms}
 
 
 def ratio(num_case, den_case, target=None, label=None, better="lower"):
@@ -151,6 +163,8 @@ def ratio(num_case, den_case, target=None, label=None, better="lower"):
     pr = stats.paired_ratios(num_case.samples_ms, den_case.samples_ms)
     out.update(ratio=r, paired_p10=stats.percentile(pr, 10), paired_p90=stats.percentile(pr, 90))
     out["status"] = judge(r, target)
+    if num_case.cpu_ms and den_case.cpu_ms:
+        out["cpu_ratio"] = stats.percentile(num_case.cpu_ms, 50) / stats.percentile(den_case.cpu_ms, 50)
     return out
 
 

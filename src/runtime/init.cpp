@@ -173,9 +173,14 @@ Result<UniqueFd> wait_for_start(const LaunchPlan& plan) {
         if (auto r = sys::unshare(rest); !r.ok()) fail(r.error().context("namespaces"));
     if (ns.creates(CLONE_NEWTIME)) {
         if (auto r = sys::unshare(CLONE_NEWTIME); !r.ok()) fail(r.error().context("time namespace"));
-        if (!ns.time_offsets.empty())
-            if (auto r = sys::write_file("/proc/self/timens_offsets", ns.time_offsets); !r.ok())
-                fail(r.error().context("linux.timeOffsets"));
+        if (!ns.time_offsets.empty()) {
+            // Changing credentials in the user namespace made us non-dumpable,
+            // which hands /proc/self/* to host root; be dumpable for this write only.
+            ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+            auto r = sys::write_file("/proc/self/timens_offsets", ns.time_offsets);
+            ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+            if (!r.ok()) fail(r.error().context("linux.timeOffsets"));
+        }
     }
     // CLONE_PARENT: the init becomes the runtime parent's child, so `run` can
     // wait for its exit status.

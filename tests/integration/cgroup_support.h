@@ -21,9 +21,9 @@ namespace itest::cg {
 // One cgroup filesystem mounted on the host.
 struct CgroupMount {
     std::string mountpoint;
-    std::string root;                 // the mount's root inside the hierarchy ("/" normally)
+    std::string root;  // the mount's root inside the hierarchy ("/" normally)
     bool v2 = false;
-    std::set<std::string> options;    // superblock options: controllers, name=...
+    std::set<std::string> options;  // superblock options: controllers, name=...
 };
 
 inline std::vector<std::string> split(const std::string& s, char sep) {

@@ -9,8 +9,8 @@
 #include <sys/sysmacros.h>
 
 #include <cerrno>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "cgroup_support.h"
@@ -67,7 +67,8 @@ TEST_F(Cgroups, MemoryLimitOomKillsInit) {
 TEST_F(Cgroups, MemoryLimitOomIsCountedAndReported) {
     // The hog is a child so the container (and its cgroup) outlives the kill.
     resources()["memory"] = {{"limit", 32 * kMiB}};
-    std::string script = std::string("sh -c '") + kHog + "'; echo hog_exit=$? > /hog; exec sleep 60";
+    std::string script =
+        std::string("sh -c '") + kHog + "'; echo hog_exit=$? > /hog; exec sleep 60";
     std::string id = start({"/bin/sh", "-c", script});
     ASSERT_FALSE(id.empty());
     ASSERT_TRUE(wait_until([&] { return path_exists(bundle.rootfs() + "/hog"); }, 20s))
@@ -91,10 +92,9 @@ TEST_F(Cgroups, PidsLimitStopsForkBomb) {
     // ash aborts at the first failed fork, so the number of `started` lines
     // is exactly how many forks the limit allowed (the shell itself is one).
     resources()["pids"] = {{"limit", 8}};
-    CmdResult r =
-        run({"/bin/sh", "-c",
-             "i=0; while [ $i -lt 40 ]; do sleep 30 & echo started=$!; i=$((i+1)); done"},
-            {.timeout = 30s});
+    CmdResult r = run({"/bin/sh", "-c",
+                       "i=0; while [ $i -lt 40 ]; do sleep 30 & echo started=$!; i=$((i+1)); done"},
+                      {.timeout = 30s});
     EXPECT_FALSE(r.timed_out) << r.describe();
     EXPECT_NE(r.exit_code, 0) << "all 40 forks succeeded: " << r.describe();
     size_t started = 0;
@@ -236,9 +236,9 @@ TEST_F(Cgroups, ExplicitCgroupsPathIsUsed) {
     ASSERT_EQ(rt({"delete", "--force", id}).exit_code, 0);
     EXPECT_FALSE(path_exists(mem));
     // The parent the runtime created may stay (runc leaves it); remove it for cleanliness.
-    for (const char* c : {"memory", "pids", "cpu", "cpuacct", "cpuset", "devices", "freezer",
-                          "blkio", "net_cls", "net_prio", "perf_event", "hugetlb", "rdma",
-                          "misc", "systemd", "unified"})
+    for (const char* c :
+         {"memory", "pids", "cpu", "cpuacct", "cpuset", "devices", "freezer", "blkio", "net_cls",
+          "net_prio", "perf_event", "hugetlb", "rdma", "misc", "systemd", "unified"})
         rmdir(("/sys/fs/cgroup/" + std::string(c) + "/" + parent).c_str());
 }
 
@@ -295,6 +295,8 @@ TEST_F(Cgroups, FailedCreateNamesFileAndValueAndLeavesNothing) {
     }
     EXPECT_TRUE(rt.state(id).is_null()) << "failed create left a container";
     expect_clean(id);
+    // Whatever a failing runtime left (empty dirs, no processes) must not outlive the test.
+    for (const auto& dir : lines(leftover_cgroups(id))) rmdir(dir.c_str());
 }
 
 }  // namespace
