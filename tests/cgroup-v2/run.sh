@@ -9,8 +9,12 @@
 # usage: run.sh CGROUPS_TEST_BINARY [NOOK_RUNTIME_BINARY]
 #   GTEST_FILTER in the environment is passed to the guest.
 #   NOOK_CG_SKIP_UNIT=1 skips the unit binary (runtime checks only).
-#   Exits 77 (ctest "skipped") when qemu, a kernel or busybox is missing.
+#   Exits 77 (ctest "skipped") when qemu, a kernel or busybox is missing,
+#   except under CI (CI set), where that is a failure: `make test` installs
+#   them, so their absence means a broken install step.
 set -eu
+missing=77
+[ -n "${CI:-}" ] && missing=1
 
 test_bin=${1:?usage: run.sh CGROUPS_TEST_BINARY [NOOK_RUNTIME_BINARY]}
 runtime_bin=${2:-}
@@ -19,10 +23,10 @@ timeout_s=${NOOK_CG_TIMEOUT:-300}
 kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
 busybox=$(command -v busybox || echo /bin/busybox)
 for need in qemu-system-x86_64 cpio; do
-    command -v "$need" >/dev/null || { echo "cgroup-v2 lane: $need not installed (make deps)"; exit 77; }
+    command -v "$need" >/dev/null || { echo "cgroup-v2 lane: $need not installed (make deps)"; exit $missing; }
 done
-[ -n "$kernel" ] || { echo "cgroup-v2 lane: no /boot/vmlinuz-* (install linux-image-amd64)"; exit 77; }
-[ -x "$busybox" ] || { echo "cgroup-v2 lane: busybox-static not installed"; exit 77; }
+[ -n "$kernel" ] || { echo "cgroup-v2 lane: no /boot/vmlinuz-* (install linux-image-amd64)"; exit $missing; }
+[ -x "$busybox" ] || { echo "cgroup-v2 lane: busybox-static not installed"; exit $missing; }
 if ! file -L "$test_bin" 2>/dev/null | grep -q 'statically linked' && ldd "$test_bin" >/dev/null 2>&1; then
     echo "cgroup-v2 lane: $test_bin is not statically linked"; exit 1
 fi
