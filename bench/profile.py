@@ -164,8 +164,7 @@ def main():
         for k, vs in per.items():
             s = stats.summary(vs)
             print(f"| {k} | {s['median']:.2f} | {s['p10']:.2f}..{s['p90']:.2f} |")
-        c = subprocess.run(["strace", "-f", "-c", "-S", "time", "-o", ws.path("c.txt")] + run, check=True)
-        del c
+        subprocess.run(["strace", "-f", "-c", "-S", "time", "-o", ws.path("c.txt")] + run, check=True)
         print("\n`strace -f -c` (one run):\n```")
         print("\n".join(open(ws.path("c.txt")).read().splitlines()[:18]))
         print("```")

@@ -10,6 +10,7 @@ if [ -z "${NOOK_BIN_DIR:-}" ]; then
     if [ -d "$REPO/build-release/bin" ]; then NOOK_BIN_DIR=$REPO/build-release/bin; else NOOK_BIN_DIR=$REPO/build/bin; fi
 fi
 export NOOK_BIN_DIR
+export PYTHONDONTWRITEBYTECODE=1  # keep the tree clean
 PY=$(command -v python3 || true)
 [ -n "$PY" ] || { echo "bench: python3 is required" >&2; exit 1; }
 exec "$PY" "$REPO/bench/bench.py" "$@"

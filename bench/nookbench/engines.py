@@ -5,6 +5,7 @@ and containers, and cleanup is removing a directory."""
 
 import os
 import subprocess
+import time
 
 from . import env
 
@@ -88,6 +89,31 @@ class Podman(Engine):
     def teardown(self):
         subprocess.run(self.base() + ["rm", "-a", "-f", "-t", "0"], capture_output=True)
         subprocess.run(self.base() + ["rmi", "-a", "-f"], capture_output=True)
+        wait_for_stragglers(self.dirs[0])
+
+
+def wait_for_stragglers(root, timeout=60.0):
+    """conmon runs `podman --root ROOT container cleanup` when a container
+    exits, asynchronously; after many removals these can run for seconds.
+    Wait for them (never kill what we did not start) so they neither race
+    the removal of the workspace nor recreate /libpod_parent after it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = False
+        for p in os.listdir("/proc"):
+            if not p.isdigit() or int(p) == os.getpid():
+                continue
+            try:
+                with open(f"/proc/{p}/cmdline", "rb") as f:
+                    if root.encode() in f.read():
+                        busy = True
+                        break
+            except OSError:
+                pass
+        if not busy:
+            return
+        time.sleep(0.2)
+    env.log(f"bench: podman processes for {root} still running after {timeout:.0f}s")
 
 
 class Nook(Engine):

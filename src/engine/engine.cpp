@@ -2,6 +2,7 @@
 #include "engine/engine.h"
 
 #include <fcntl.h>
+#include <signal.h>
 
 #include "engine/names.h"
 #include "engine/times.h"
@@ -52,7 +53,9 @@ Result<ContainerRow> Engine::create(const RunRequest& req) {
     row.status = "created";
     // A random name may collide with an existing one: draw again.
     for (int attempt = 0;; attempt++) {
-        if (req.name.empty()) TRY_ASSIGN(row.name, random_name());
+        if (req.name.empty()) {
+            TRY_ASSIGN(row.name, random_name());
+        }
         auto st = db_.insert(row);
         if (st.ok()) break;
         if (!req.name.empty() || st.error().code() != EEXIST || attempt > 20) return st.error();

@@ -131,7 +131,9 @@ Result<int> Engine::exec(const std::string& name_or_id, const ExecRequest& req) 
         o.process.env.push_back(e);
     }
     if (!req.workdir.empty()) o.process.cwd = req.workdir;
-    if (!req.user.empty()) TRY_ASSIGN(o.process.user, resolve_user(req.user, paths_.rootfs(row.id)));
+    if (!req.user.empty()) {
+        TRY_ASSIGN(o.process.user, resolve_user(req.user, paths_.rootfs(row.id)));
+    }
     runtime::block_forwarded_signals();
     TRY_ASSIGN(OwnedPid pid, runtime::exec_in_container(store, o));
     return runtime::wait_foreground(pid.release(), UniqueFd());

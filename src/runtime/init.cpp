@@ -58,14 +58,22 @@ Status prepare_container(LaunchPlan& plan, int sync, pid_t host_pid) {
         if (!spec.hostname.empty()) TRY(sys::set_hostname(spec.hostname));
         if (!spec.domainname.empty()) TRY(sys::set_domainname(spec.domainname));
     }
-    // From here on we must be in our cgroup: the cgroup namespace is rooted
-    // where we stand, and the mounts below are charged to the container.
-    TRY(sync_expect(sync, SyncType::cgroup_joined, kParent));
-    if (!ns.needs_middle_stage() && ns.creates(CLONE_NEWCGROUP))
-        TRY(sys::unshare(CLONE_NEWCGROUP).context("cgroup namespace"));
+    // The parent attaches us to our cgroup meanwhile (see sync.h). We need to
+    // be in it before a cgroup mount (its source is our cgroup) or a cgroup
+    // namespace (rooted where we stand), and before any hook or READY.
+    bool joined = false;
+    auto join_cgroup = [&]() -> Status {
+        if (std::exchange(joined, true)) return {};
+        TRY(sync_expect(sync, SyncType::cgroup_joined, kParent));
+        if (!ns.needs_middle_stage() && ns.creates(CLONE_NEWCGROUP))
+            TRY(sys::unshare(CLONE_NEWCGROUP).context("cgroup namespace"));
+        return {};
+    };
+    plan.rootfs.before_cgroup_mount = join_cgroup;
     bool has_mount_ns = ns.creates(CLONE_NEWNS) || ns.joins_ns(CLONE_NEWNS);
     if (!has_mount_ns) return invalid_input("linux.namespaces: a mount namespace is required");
     TRY(rootfs::prepare(spec, plan.rootfs).context("rootfs"));
+    TRY(join_cgroup());
 
     // [2] createRuntime (and the deprecated prestart) hooks run in the
     // runtime's namespaces, so the parent runs them.

@@ -7,9 +7,12 @@
 
 #include "base/log.h"
 #include "cli/nook/verbs.h"
+#include "engine/engine.h"
 
 int main(int argc, char** argv) {
     using namespace nook::cli;
+    // The engine re-executes this binary as a container's monitor.
+    if (argc >= 1 && std::strcmp(argv[0], "nook-monitor") == 0) return nook::engine::monitor_main();
     Globals g;
     CLI::App app{"nook: images and containers"};
     app.require_subcommand(1);

@@ -54,5 +54,16 @@ void setup_import(CLI::App&, Globals&);
 void setup_prune(CLI::App&, Globals&);
 void setup_mount(CLI::App&, Globals&);
 void setup_unmount(CLI::App&, Globals&);
+// Container verbs (the engine).
+void setup_run(CLI::App&, Globals&);
+void setup_create(CLI::App&, Globals&);
+void setup_start(CLI::App&, Globals&);
+void setup_ps(CLI::App&, Globals&);
+void setup_logs(CLI::App&, Globals&);
+void setup_stop(CLI::App&, Globals&);
+void setup_kill(CLI::App&, Globals&);
+void setup_rm(CLI::App&, Globals&);
+void setup_exec(CLI::App&, Globals&);
+void setup_wait(CLI::App&, Globals&);
 
 }  // namespace nook::cli

@@ -175,6 +175,7 @@ Status mount_v1(const Ctx& ctx, const oci::Mount& m, const MountOptions& mo) {
 }  // namespace
 
 Status mount_cgroup(const Ctx& ctx, const oci::Mount& m, const MountOptions& mo) {
+    if (ctx.opts.before_cgroup_mount) TRY(ctx.opts.before_cgroup_mount());
     TRY_ASSIGN(UniqueFd host, sys::open_file("/sys/fs/cgroup", O_PATH | O_DIRECTORY));
     TRY_ASSIGN(int64_t magic, sys::fs_magic(host.get()));
     if (magic != sys::kCgroup2SuperMagic)

@@ -6,6 +6,7 @@
 // host: prepare() first makes "/" rslave so no mount propagates back.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "base/result.h"
@@ -19,6 +20,10 @@ struct Options {
     bool in_user_namespace = false;  // own userns: mknod is impossible -> bind host device nodes
     bool new_cgroup_namespace = false;
     bool no_pivot = false;
+    // Called once, right before the first mount of type "cgroup": the caller
+    // uses it to wait until the process is in its cgroup (and to unshare the
+    // cgroup namespace), so all other mounts can overlap the cgroup attach.
+    std::function<Status()> before_cgroup_mount;
 };
 
 // In the init process, already inside its NEW mount namespace, before

@@ -1,0 +1,40 @@
+// nook exec [-e] [-w] [-u] CONTAINER COMMAND...: run a process in a running
+// container with our stdio; exits with its exit code.
+#include <memory>
+
+#include "cli/nook/container_common.h"
+
+namespace nook::cli {
+
+namespace {
+struct ExecFlags {
+    std::string container;
+    engine::ExecRequest req;
+    bool tty = false, interactive = false, detach = false;
+};
+}  // namespace
+
+void setup_exec(CLI::App& cmd, Globals& g) {
+    auto f = std::make_shared<ExecFlags>();
+    cmd.add_option("container", f->container, "Container")->required();
+    cmd.add_option("command", f->req.cmd, "Command and arguments")->required();
+    cmd.add_option("-e,--env", f->req.env, "Set environment variables");
+    cmd.add_option("-w,--workdir", f->req.workdir, "Working directory inside the container");
+    cmd.add_option("-u,--user", f->req.user, "Username or UID (format: <name|uid>[:<group|gid>])");
+    cmd.add_flag("-t,--tty", f->tty, "Allocate a pseudo-TTY (not supported yet)");
+    cmd.add_flag("-i,--interactive", f->interactive,
+                 "Keep STDIN open (stdin is always passed through)");
+    cmd.positionals_at_end();
+    cmd.prefix_command();
+    cmd.callback([&g, f] {
+        if (f->tty) return fail(g, invalid_input("exec -t is not supported yet by this nook"));
+        auto eng = open_engine(g);
+        if (!eng.ok()) return fail(g, eng.error());
+        auto code = eng->exec(f->container, f->req);
+        if (!code.ok())
+            return fail_with(g, code.error(), engine::exit_code_for_start_error(code.error()));
+        g.exit_code = *code;
+    });
+}
+
+}  // namespace nook::cli

@@ -1,0 +1,128 @@
+// nook run / nook create: a container from an image (see engine/engine.h).
+// A foreground run relays the container's log as it grows and exits with
+// the container's exit code once its monitor reports the exit.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "cli/nook/container_common.h"
+#include "engine/json_log.h"
+#include "engine/status_pipe.h"
+#include "sys/file.h"
+
+namespace nook::cli {
+
+namespace {
+
+struct RunFlags {
+    engine::RunRequest req;
+    std::string entrypoint;
+    bool entrypoint_set = false;
+    bool detach = false;
+};
+
+void add_create_flags(CLI::App& cmd, RunFlags& f) {
+    cmd.add_option("image", f.req.image, "Image to create the container from")->required();
+    cmd.add_option("command", f.req.cmd, "Command and arguments");
+    cmd.add_option("--name", f.req.name, "Assign a name to the container");
+    cmd.add_option("-e,--env", f.req.env, "Set environment variables (KEY=VALUE or KEY)");
+    cmd.add_option("-w,--workdir", f.req.workdir, "Working directory inside the container");
+    cmd.add_option("-u,--user", f.req.user, "Username or UID (format: <name|uid>[:<group|gid>])");
+    cmd.add_option("--entrypoint", f.entrypoint, "Overwrite the default ENTRYPOINT of the image")
+        ->each([&f](const std::string&) { f.entrypoint_set = true; });
+    cmd.add_option("--hostname", f.req.hostname, "Container host name");
+    cmd.add_flag("--rm", f.req.auto_remove, "Automatically remove the container when it exits");
+    cmd.add_flag("-t,--tty", f.req.tty, "Allocate a pseudo-TTY (not supported yet)");
+    cmd.add_flag("-i,--interactive", f.req.interactive, "Keep STDIN open (not supported yet)");
+    // Everything after IMAGE belongs to the container's command.
+    cmd.positionals_at_end();
+    cmd.prefix_command();
+}
+
+Result<engine::ContainerRow> create_from(engine::Engine& eng, RunFlags& f) {
+    if (f.req.tty || f.req.interactive)
+        return invalid_input("-t/-i are not supported yet by this nook");
+    if (f.entrypoint_set) f.req.entrypoint = f.entrypoint;
+    return eng.create(f.req);
+}
+
+void relay(const std::vector<engine::LogEntry>& entries) {
+    for (const auto& e : entries) {
+        FILE* to = e.stream == "stderr" ? stderr : stdout;
+        std::fwrite(e.log.data(), 1, e.log.size(), to);
+        std::fflush(to);
+    }
+}
+
+// Follow the log until the monitor reports the exit; returns the exit code.
+Result<int> follow_until_exit(engine::Engine& eng, const engine::ContainerRow& row,
+                              UniqueFd log_fd, UniqueFd status) {
+    engine::LogReader logs(log_fd.get());
+    engine::StatusReader reader(std::move(status));
+    for (;;) {
+        auto msg = reader.next(20);
+        TRY_ASSIGN(auto entries, logs.read_new());
+        relay(entries);
+        if (!msg.ok()) {
+            if (msg.error().code() == EAGAIN) continue;
+            return std::move(msg).error();
+        }
+        if (!*msg) break;  // the monitor died without reporting: see the database
+        if ((*msg)->kind == "exit") {
+            TRY_ASSIGN(auto rest, logs.read_new());
+            relay(rest);
+            return (*msg)->code;
+        }
+    }
+    TRY_ASSIGN(auto rest, logs.read_new());
+    relay(rest);
+    TRY_ASSIGN(auto now, eng.get(row.id));
+    return now.status == "exited" ? now.exit_code : engine::kExitEngineError;
+}
+
+void do_run(Globals& g, RunFlags& f) {
+    auto eng = open_engine(g);
+    if (!eng.ok()) return fail(g, eng.error());
+    auto row = create_from(*eng, f);
+    if (!row.ok()) return fail(g, row.error());
+    // Opened before the start so no output can be missed.
+    auto log = sys::open_file(eng->paths().log(row->id), O_RDONLY);
+    if (!log.ok()) return fail(g, log.error());
+    auto started = eng->start(row->id);
+    if (!started.ok()) {
+        // The monitor has removed an --rm container already.
+        return fail_with(g, started.error(), engine::exit_code_for_start_error(started.error()));
+    }
+    if (f.detach) {
+        std::printf("%s\n", row->id.c_str());
+        return;
+    }
+    auto code = follow_until_exit(*eng, *row, std::move(*log), std::move(started->status));
+    if (!code.ok()) return fail(g, code.error());
+    g.exit_code = *code;
+}
+
+}  // namespace
+
+void setup_run(CLI::App& cmd, Globals& g) {
+    auto f = std::make_shared<RunFlags>();
+    add_create_flags(cmd, *f);
+    cmd.add_flag("-d,--detach", f->detach, "Run in the background and print the container ID");
+    cmd.callback([&g, f] { do_run(g, *f); });
+}
+
+void setup_create(CLI::App& cmd, Globals& g) {
+    auto f = std::make_shared<RunFlags>();
+    add_create_flags(cmd, *f);
+    cmd.callback([&g, f] {
+        auto eng = open_engine(g);
+        if (!eng.ok()) return fail(g, eng.error());
+        auto row = create_from(*eng, *f);
+        if (!row.ok()) return fail(g, row.error());
+        std::printf("%s\n", row->id.c_str());
+    });
+}
+
+}  // namespace nook::cli

@@ -1,0 +1,29 @@
+// nook stop [-t N] CONTAINER...: StopSignal (SIGTERM), SIGKILL after N seconds.
+#include <cstdio>
+#include <memory>
+
+#include "cli/nook/container_common.h"
+
+namespace nook::cli {
+
+void setup_stop(CLI::App& cmd, Globals& g) {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto timeout = std::make_shared<int>(10);
+    cmd.add_option("container", *names, "Containers to stop")->required();
+    cmd.add_option("-t,--time", *timeout, "Seconds to wait before killing (-1: forever)")
+        ->capture_default_str();
+    cmd.callback([&g, names, timeout] {
+        auto eng = open_engine(g);
+        if (!eng.ok()) return fail(g, eng.error());
+        for (auto& n : *names) {
+            auto s = eng->stop(n, *timeout);
+            if (!s.ok()) {
+                fail(g, s.error());
+                continue;
+            }
+            std::printf("%s\n", n.c_str());
+        }
+    });
+}
+
+}  // namespace nook::cli
