@@ -212,7 +212,9 @@ Result<oci::Spec> build_spec(const json& config, const std::string& id,
     p.capabilities = caps;
 
     oci::Linux& l = *s.linux_;
-    l.cgroups_path = "/nook/" + id;
+    // Left empty: the runtime's default is the same /nook/<id>, and only for
+    // the default does it remove the shared /nook parent with its last container.
+    l.cgroups_path.clear();
     // docker's masked list adds these to runc's.
     for (const char* m : {"/sys/devices/virtual/powercap"}) l.masked_paths.push_back(m);
     for (const char* f : {"hostname", "hosts", "resolv.conf"}) {

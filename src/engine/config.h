@@ -41,7 +41,7 @@ std::vector<std::string> command_of(const nlohmann::json& config);
 Result<oci::User> resolve_user(const std::string& spec, const std::string& rootfs);
 
 // The OCI spec for the container: docker's defaults (capabilities, masked
-// paths, namespaces, cgroup /nook/<id>) with the config's process, and
+// paths, namespaces, cgroup /nook/<id> by the runtime's default) with the config's process, and
 // /etc/hostname, /etc/hosts, /etc/resolv.conf bind-mounted from the bundle.
 Result<oci::Spec> build_spec(const nlohmann::json& config, const std::string& id,
                              const std::string& bundle);
