@@ -21,7 +21,9 @@ std::vector<std::string> strings_of(const json& j) {
     return out;
 }
 
-std::string key_of(const std::string& kv) { return kv.substr(0, kv.find('=')); }
+std::string key_of(const std::string& kv) {
+    return kv.substr(0, kv.find('='));
+}
 
 // Later entries replace earlier ones with the same key, keeping first positions.
 std::vector<std::string> merge_env(std::vector<std::string> base,
@@ -72,17 +74,17 @@ std::optional<uint32_t> as_number(const std::string& s) {
 
 const std::vector<std::string>& default_capabilities() {
     static const std::vector<std::string> caps = {
-        "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
-        "CAP_MKNOD",  "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
-        "CAP_SETFCAP", "CAP_SETPCAP",     "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-        "CAP_KILL",   "CAP_AUDIT_WRITE"};
+        "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
+        "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
+        "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+        "CAP_KILL",    "CAP_AUDIT_WRITE"};
     return caps;
 }
 
 Result<json> make_config(const RunRequest& req, const image::ImageConfig& img,
                          const std::string& id) {
     json ic = img.raw.contains("config") && img.raw["config"].is_object() ? img.raw["config"]
-                                                                         : json::object();
+                                                                          : json::object();
     std::vector<std::string> entrypoint = strings_of(ic.value("Entrypoint", json()));
     std::vector<std::string> cmd = strings_of(ic.value("Cmd", json()));
     if (req.entrypoint) {
@@ -99,7 +101,8 @@ Result<json> make_config(const RunRequest& req, const image::ImageConfig& img,
     bool has_path = false;
     for (auto& e : env) has_path |= key_of(e) == "PATH";
     if (!has_path)
-        env.insert(env.begin(), "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.insert(env.begin(),
+                   "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     env = merge_env(env, req.env);
 
     json c;
@@ -189,8 +192,7 @@ Status write_etc_files(const std::string& bundle, const std::string& hostname) {
     return {};
 }
 
-Result<oci::Spec> build_spec(const json& config, const std::string& id,
-                             const std::string& bundle) {
+Result<oci::Spec> build_spec(const json& config, const std::string& id, const std::string& bundle) {
     const json& c = config.at("Config");
     oci::Spec s = oci::default_spec(false);
     s.root = oci::Root{bundle + "/rootfs", false};

@@ -25,7 +25,7 @@ constexpr const char* kColumns =
 
 // A prepared statement, finalized on scope exit.
 class Stmt {
-public:
+  public:
     Stmt(sqlite3* db, const std::string& sql) : db_(db) {
         rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &s_, nullptr);
     }
@@ -52,7 +52,7 @@ public:
     }
     int64_t col_num(int i) const { return sqlite3_column_int64(s_, i); }
 
-private:
+  private:
     sqlite3* db_;
     sqlite3_stmt* s_ = nullptr;
     int rc_;
@@ -96,7 +96,8 @@ Result<Db> Db::open(const std::string& path) {
     auto slash = path.rfind('/');
     if (slash != std::string::npos) TRY(sys::mkdir_p(path.substr(0, slash), 0700));
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     Db d;
     d.db_.reset(raw);
     d.path_ = path;
@@ -183,8 +184,8 @@ Result<ContainerRow> Db::resolve(const std::string& name_or_id) const {
     if (!rows.empty()) return rows[0];
     for (char c : n)
         if (!std::isxdigit(static_cast<unsigned char>(c))) return missing();
-    TRY_ASSIGN(rows, query(db_.get(), "WHERE substr(id, 1, " + std::to_string(n.size()) + ")=?1",
-                           n, "resolve container"));
+    TRY_ASSIGN(rows, query(db_.get(), "WHERE substr(id, 1, " + std::to_string(n.size()) + ")=?1", n,
+                           "resolve container"));
     if (rows.empty()) return missing();
     if (rows.size() > 1)
         return invalid_input("multiple containers found with provided prefix: " + name_or_id);

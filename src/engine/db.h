@@ -34,7 +34,7 @@ struct ContainerRow {
 };
 
 class Db {
-public:
+  public:
     static Result<Db> open(const std::string& path);
 
     // Fails with EEXIST "name ... already in use" when the name is taken.
@@ -47,7 +47,7 @@ public:
     // Exact name, exact id, then unique id prefix (docker's order).
     Result<ContainerRow> resolve(const std::string& name_or_id) const;
 
-private:
+  private:
     struct Closer {
         void operator()(sqlite3* d) const { sqlite3_close_v2(d); }
     };

@@ -86,13 +86,17 @@ Result<std::vector<ContainerRow>> Engine::list() {
 
 Status Engine::reconcile(ContainerRow& row) {
     if (row.status != "running" || row.monitor_pid <= 0) return {};
-    auto st = sys::process_start_time(row.monitor_pid);
-    if (st.ok() && *st == row.monitor_start) return {};
+    // A dead monitor may linger as a zombie under a subreaper: not alive.
+    auto alive = [&] {
+        auto st = sys::process_stat(row.monitor_pid);
+        return st.ok() && st->start_time == row.monitor_start && st->state != 'Z' &&
+               st->state != 'X';
+    };
+    if (alive()) return {};
     // The monitor is gone: nobody will record the exit. Re-read first, as
     // it may have finished between our read and now.
     TRY_ASSIGN(row, db_.get(row.id));
-    if (row.status != "running") return {};
-    if (sys::process_start_time(row.monitor_pid).ok()) return {};
+    if (row.status != "running" || alive()) return {};
     release_resources(row.id);
     row.status = "exited";
     row.exit_code = 255;
@@ -138,7 +142,8 @@ Status Engine::remove(const std::string& name_or_id, bool force) {
 
 Result<json> Engine::inspect(const ContainerRow& row) {
     json cfg = json::parse(row.config, nullptr, false);
-    if (cfg.is_discarded()) return invalid_input("container " + row.id + ": stored config is not JSON");
+    if (cfg.is_discarded())
+        return invalid_input("container " + row.id + ": stored config is not JSON");
     json c = cfg.value("Config", json::object());
     std::vector<std::string> cmd = command_of(c);
     json state = {{"Status", row.status},

@@ -42,7 +42,7 @@ struct ExecRequest {
 };
 
 class Engine {
-public:
+  public:
     static Result<Engine> open(const std::string& root, const std::string& runroot);
 
     const Paths& paths() const { return paths_; }
@@ -52,7 +52,9 @@ public:
     // Record a new container (image resolved, config merged, log file made).
     Result<ContainerRow> create(const RunRequest& req);
     // Spawn the monitor and return once the process runs (or failed to).
-    Result<Started> start(const std::string& name_or_id);
+    // attach_stdin (run -i in the foreground): the container reads our
+    // stdin directly; otherwise an -i container gets a pipe kept open.
+    Result<Started> start(const std::string& name_or_id, bool attach_stdin = false);
     // Resolve by name, id or unique id prefix; the status is brought up to date.
     Result<ContainerRow> get(const std::string& name_or_id);
     Result<std::vector<ContainerRow>> list();
@@ -73,7 +75,7 @@ public:
     void release_resources(const std::string& id);
     Status purge(const std::string& id);
 
-private:
+  private:
     // Mark a "running" container whose monitor is gone as exited.
     Status reconcile(ContainerRow& row);
     // Poll until the status leaves `from` or timeout_ms passes (-1: forever).

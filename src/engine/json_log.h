@@ -18,14 +18,14 @@ struct LogEntry {
 };
 
 class LogWriter {
-public:
+  public:
     explicit LogWriter(int fd) : fd_(fd) {}
     // Feed bytes read from a stream; complete lines are written at once.
     Status feed(const std::string& stream, const char* data, size_t len);
     // Write whatever partial lines remain (at end of stream).
     Status flush();
 
-private:
+  private:
     Status write_entry(const std::string& stream, const std::string& text);
     int fd_;
     std::string pending_out_, pending_err_;
@@ -38,11 +38,11 @@ Result<LogEntry> parse_entry(const std::string& line);
 // Reads entries incrementally from an open log file (for `logs -f` and the
 // foreground `run`): returns the complete lines added since the last call.
 class LogReader {
-public:
+  public:
     explicit LogReader(int fd) : fd_(fd) {}
     Result<std::vector<LogEntry>> read_new();
 
-private:
+  private:
     int fd_;
     std::string partial_;
 };

@@ -24,7 +24,8 @@ constexpr int kPollMs = 20;
 // init and survives our exit and our terminal), then re-exec this binary as
 // "nook-monitor <id12>" so it starts small and shows in ps by name. The
 // status pipe becomes its fd 3.
-Status spawn_monitor(const Paths& paths, const std::string& id, UniqueFd status_w) {
+Status spawn_monitor(const Paths& paths, const std::string& id, UniqueFd status_w,
+                     bool attach_stdin) {
     TRY_ASSIGN(pid_t child, sys::fork_process());
     if (child == 0) {
         if (!sys::new_session().ok()) ::_exit(1);
@@ -33,12 +34,13 @@ Status spawn_monitor(const Paths& paths, const std::string& id, UniqueFd status_
         if (*grandchild != 0) ::_exit(0);
         auto devnull = sys::open_file("/dev/null", O_RDWR);
         if (!devnull.ok()) ::_exit(1);
-        for (int fd = 0; fd <= 2; fd++)
+        for (int fd = attach_stdin ? 1 : 0; fd <= 2; fd++)
             if (!sys::dup_onto(devnull->get(), fd, "stdio").ok()) ::_exit(1);
         if (!sys::dup_onto(status_w.get(), kMonitorStatusFd, "status pipe").ok()) ::_exit(1);
         (void)sys::exec_self({"nook-monitor", id.substr(0, 12)},
                              {"NOOK_MONITOR_ID=" + id, "NOOK_MONITOR_ROOT=" + paths.root,
-                              "NOOK_MONITOR_RUNROOT=" + paths.runroot});
+                              "NOOK_MONITOR_RUNROOT=" + paths.runroot,
+                              std::string("NOOK_MONITOR_STDIN=") + (attach_stdin ? "1" : "0")});
         ::_exit(127);
     }
     TRY_ASSIGN(int st, sys::wait_pid(child));
@@ -49,14 +51,15 @@ Status spawn_monitor(const Paths& paths, const std::string& id, UniqueFd status_
 
 }  // namespace
 
-Result<Started> Engine::start(const std::string& name_or_id) {
+Result<Started> Engine::start(const std::string& name_or_id, bool attach_stdin) {
     TRY_ASSIGN(auto row, get(name_or_id));
     if (row.status == "running") return Started{row, UniqueFd()};
     TRY_ASSIGN(auto pipe, sys::make_pipe());
-    TRY(spawn_monitor(paths_, row.id, std::move(pipe.write)));
+    TRY(spawn_monitor(paths_, row.id, std::move(pipe.write), attach_stdin));
     StatusReader reader(std::move(pipe.read));
     TRY_ASSIGN(auto msg, reader.next(-1));
-    if (!msg) return Error(EPIPE, "container " + row.id + ": the monitor exited before starting it")
+    if (!msg)
+        return Error(EPIPE, "container " + row.id + ": the monitor exited before starting it")
             .without_errno_text();
     if (msg->kind == "error") return Error(msg->code, msg->text).without_errno_text();
     if (msg->kind != "started")
@@ -115,8 +118,7 @@ Result<int> Engine::wait(const std::string& name_or_id) {
 
 Result<int> Engine::exec(const std::string& name_or_id, const ExecRequest& req) {
     TRY_ASSIGN(auto row, get(name_or_id));
-    if (row.status != "running")
-        return invalid_input("container " + row.id + " is not running");
+    if (row.status != "running") return invalid_input("container " + row.id + " is not running");
     if (req.cmd.empty()) return invalid_input("exec: no command given");
     auto store = runtime_store();
     TRY_ASSIGN(oci::Spec spec, runtime::load_saved_spec(store, row.id));
@@ -127,7 +129,8 @@ Result<int> Engine::exec(const std::string& name_or_id, const ExecRequest& req) 
     o.process.args = req.cmd;
     for (const auto& e : req.env) {
         std::string key = e.substr(0, e.find('='));
-        std::erase_if(o.process.env, [&](const std::string& x) { return x.substr(0, x.find('=')) == key; });
+        std::erase_if(o.process.env,
+                      [&](const std::string& x) { return x.substr(0, x.find('=')) == key; });
         o.process.env.push_back(e);
     }
     if (!req.workdir.empty()) o.process.cwd = req.workdir;

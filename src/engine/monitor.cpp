@@ -26,6 +26,7 @@
 #include "runtime/launcher.h"
 #include "sys/daemon.h"
 #include "sys/file.h"
+#include "sys/netif.h"
 #include "sys/process.h"
 
 namespace nook::engine {
@@ -40,13 +41,15 @@ void report(const StatusMsg& m) {
 struct Running {
     pid_t pid = -1;
     UniqueFd out, err;
+    UniqueFd held_stdin;  // write end of an -i container's stdin, never written
 };
 
 // Steps 1 to 3. On failure nothing of the container is left running.
 Result<Running> launch(Engine& eng, ContainerRow& row) {
     const Paths& p = eng.paths();
     auto cfg = nlohmann::json::parse(row.config, nullptr, false);
-    if (cfg.is_discarded()) return invalid_input("container " + row.id + ": stored config is not JSON");
+    if (cfg.is_discarded())
+        return invalid_input("container " + row.id + ": stored config is not JSON");
     TRY(sys::mkdir_p(p.bundle(row.id), 0700));
     TRY_ASSIGN(auto images, image::Store::open(p.root));
     TRY(image::mount_rootfs(images, row.image_id, row.id, p.rootfs(row.id)).context("rootfs"));
@@ -60,6 +63,17 @@ Result<Running> launch(Engine& eng, ContainerRow& row) {
     TRY_ASSIGN(auto out, sys::make_pipe());
     TRY_ASSIGN(auto err, sys::make_pipe());
     TRY_ASSIGN(auto devnull, sys::open_file("/dev/null", O_RDWR));
+    // stdin: /dev/null; with -i the starter's stdin (inherited as our fd 0)
+    // when it attached, else a pipe we hold open so reads block, as docker.
+    sys::Pipe held_stdin;
+    const char* attach = std::getenv("NOOK_MONITOR_STDIN");
+    bool open_stdin = cfg["Config"].value("OpenStdin", false);
+    if (open_stdin && !(attach && std::string(attach) == "1")) {
+        TRY_ASSIGN(held_stdin, sys::make_pipe());
+        TRY(sys::dup_onto(held_stdin.read.get(), 0, "stdin"));
+    } else if (!open_stdin) {
+        TRY(sys::dup_onto(devnull.get(), 0, "stdin"));
+    }
     TRY(sys::dup_onto(out.write.get(), 1, "stdout"));
     TRY(sys::dup_onto(err.write.get(), 2, "stderr"));
     runtime::LaunchOptions lo;
@@ -67,17 +81,25 @@ Result<Running> launch(Engine& eng, ContainerRow& row) {
     lo.bundle = p.bundle(row.id);
     auto store = eng.runtime_store();
     TRY(sys::mkdir_p(store.root(), 0700));
+    // An ignored SIGPIPE would be inherited by the container's processes.
+    sys::ignore_sigpipe(false);
     auto created = runtime::create_container(store, lo);
+    sys::ignore_sigpipe(true);
+    TRY(sys::dup_onto(devnull.get(), 0, "stdin"));
     TRY(sys::dup_onto(devnull.get(), 1, "stdout"));
     TRY(sys::dup_onto(devnull.get(), 2, "stderr"));
     if (!created.ok()) return std::move(created).error();
     created->lock = runtime::ContainerLock();  // start takes it again
+    // --network none as docker: a new namespace whose lo is up.
+    if (auto s = sys::bring_up_loopback(created->init.get()); !s.ok())
+        return std::move(s).error().context("network");
     if (auto s = runtime::start_container(store, row.id); !s.ok()) return std::move(s).error();
 
     Running r;
     r.pid = created->init.release();
     r.out = std::move(out.read);
     r.err = std::move(err.read);
+    r.held_stdin = std::move(held_stdin.write);
     row.status = "running";
     row.pid = r.pid;
     row.exit_code = 0;
@@ -114,7 +136,7 @@ void pump_logs(Running& r, int log_fd) {
 }  // namespace
 
 int monitor_main() {
-    ::signal(SIGPIPE, SIG_IGN);
+    sys::ignore_sigpipe(true);  // the starter may be gone when we report
     sys::set_process_name("nook-monitor");
     const char* id_env = std::getenv("NOOK_MONITOR_ID");
     const char* root = std::getenv("NOOK_MONITOR_ROOT");
@@ -135,9 +157,8 @@ int monitor_main() {
         return 1;
     }
     row->monitor_pid = ::getpid();
-    row->monitor_start = sys::process_start_time(::getpid()).ok()
-                             ? *sys::process_start_time(::getpid())
-                             : 0;
+    row->monitor_start =
+        sys::process_start_time(::getpid()).ok() ? *sys::process_start_time(::getpid()) : 0;
     bool auto_remove = false;
     if (auto cfg = nlohmann::json::parse(row->config, nullptr, false); !cfg.is_discarded())
         auto_remove = cfg.value("HostConfig", nlohmann::json::object()).value("AutoRemove", false);

@@ -10,23 +10,22 @@ namespace nook::engine {
 namespace {
 
 const char* const kAdjectives[] = {
-    "admiring", "agitated", "amazing",  "angry",     "awesome",  "blissful", "bold",
-    "boring",   "brave",    "busy",     "charming",  "clever",   "cool",     "dazzling",
-    "eager",    "elated",   "epic",     "festive",   "focused",  "friendly", "funny",
-    "gallant",  "gifted",   "happy",    "hopeful",   "jolly",    "keen",     "kind",
-    "laughing", "loving",   "lucid",    "magical",   "modest",   "nifty",    "nostalgic",
-    "optimistic", "peaceful", "pensive", "practical", "quirky",  "relaxed",  "serene",
-    "sharp",    "silly",    "stoic",    "sweet",     "tender",   "trusting", "upbeat",
-    "vibrant",  "vigilant", "wizardly", "wonderful", "youthful", "zealous",  "zen"};
+    "admiring",   "agitated", "amazing",  "angry",     "awesome",  "blissful", "bold",
+    "boring",     "brave",    "busy",     "charming",  "clever",   "cool",     "dazzling",
+    "eager",      "elated",   "epic",     "festive",   "focused",  "friendly", "funny",
+    "gallant",    "gifted",   "happy",    "hopeful",   "jolly",    "keen",     "kind",
+    "laughing",   "loving",   "lucid",    "magical",   "modest",   "nifty",    "nostalgic",
+    "optimistic", "peaceful", "pensive",  "practical", "quirky",   "relaxed",  "serene",
+    "sharp",      "silly",    "stoic",    "sweet",     "tender",   "trusting", "upbeat",
+    "vibrant",    "vigilant", "wizardly", "wonderful", "youthful", "zealous",  "zen"};
 
 const char* const kSurnames[] = {
-    "albattani", "allen",    "archimedes", "babbage",  "bardeen",   "bell",     "bohr",
-    "curie",     "darwin",   "dijkstra",   "einstein", "euclid",    "euler",    "fermat",
-    "feynman",   "gauss",    "goldberg",   "hamilton", "hopper",    "hypatia",  "johnson",
-    "kepler",    "knuth",    "lamarr",     "lovelace", "margulis",  "maxwell",  "mccarthy",
-    "meitner",   "morse",    "newton",     "noether",  "pascal",    "pasteur",  "poincare",
-    "ritchie",   "shannon",  "sinoussi",   "tesla",    "thompson",  "torvalds", "turing",
-    "wilson",    "wozniak",  "wright",     "yalow",    "yonath"};
+    "albattani", "allen",    "archimedes", "babbage",  "bardeen", "bell",     "bohr",    "curie",
+    "darwin",    "dijkstra", "einstein",   "euclid",   "euler",   "fermat",   "feynman", "gauss",
+    "goldberg",  "hamilton", "hopper",     "hypatia",  "johnson", "kepler",   "knuth",   "lamarr",
+    "lovelace",  "margulis", "maxwell",    "mccarthy", "meitner", "morse",    "newton",  "noether",
+    "pascal",    "pasteur",  "poincare",   "ritchie",  "shannon", "sinoussi", "tesla",   "thompson",
+    "torvalds",  "turing",   "wilson",     "wozniak",  "wright",  "yalow",    "yonath"};
 
 template <size_t N>
 const char* pick(const char* const (&list)[N], unsigned char byte0, unsigned char byte1) {

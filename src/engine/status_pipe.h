@@ -25,7 +25,7 @@ struct StatusMsg {
 std::string format_status(const StatusMsg& m);
 
 class StatusReader {
-public:
+  public:
     explicit StatusReader(UniqueFd fd) : fd_(std::move(fd)) {}
     int fd() const { return fd_.get(); }
     // The next message; nullopt at end of file. timeout_ms (-1: forever) as
@@ -33,7 +33,7 @@ public:
     Result<std::optional<StatusMsg>> next(int timeout_ms);
     UniqueFd release() { return std::move(fd_); }
 
-private:
+  private:
     UniqueFd fd_;
     std::string buf_;
 };

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/random.h>
+#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,7 +49,8 @@ Result<std::vector<bool>> poll_readable(const std::vector<int>& fds, int timeout
         if (errno == EINTR) return out;
         return Error::from_errno("poll");
     }
-    for (size_t i = 0; i < p.size(); i++) out[i] = (p[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+    for (size_t i = 0; i < p.size(); i++)
+        out[i] = (p[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0;
     return out;
 }
 
@@ -86,6 +88,30 @@ Result<std::string> random_bytes(size_t n) {
         got += static_cast<size_t>(r);
     }
     return out;
+}
+
+Result<UniqueFd> signal_fd(const std::vector<int>& sigs) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : sigs) sigaddset(&set, sig);
+    if (::sigprocmask(SIG_BLOCK, &set, nullptr) < 0) return Error::from_errno("sigprocmask");
+    int fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (fd < 0) return Error::from_errno("signalfd");
+    return UniqueFd(fd);
+}
+
+Result<int> read_signal(int fd) {
+    signalfd_siginfo info;
+    ssize_t n = retry_eintr([&] { return ::read(fd, &info, sizeof info); });
+    if (n < 0) {
+        if (errno == EAGAIN) return 0;
+        return Error::from_errno("read signalfd");
+    }
+    return n == sizeof info ? static_cast<int>(info.ssi_signo) : 0;
+}
+
+void ignore_sigpipe(bool ignore) {
+    ::signal(SIGPIPE, ignore ? SIG_IGN : SIG_DFL);
 }
 
 void sleep_ms(int ms) {

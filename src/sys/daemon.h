@@ -43,6 +43,14 @@ Status exec_self(const std::vector<std::string>& argv, const std::vector<std::st
 // Bytes from the kernel's random pool (getrandom).
 Result<std::string> random_bytes(size_t n);
 
+// Block sigs and return a signalfd that reports them (for forwarding).
+Result<UniqueFd> signal_fd(const std::vector<int>& sigs);
+// The next pending signal on a signalfd; 0 when none is pending.
+Result<int> read_signal(int fd);
+
+// SIGPIPE ignored (writes to a closed pipe fail with EPIPE) or default.
+void ignore_sigpipe(bool ignore);
+
 // Milliseconds of sleep, restarting after signals.
 void sleep_ms(int ms);
 

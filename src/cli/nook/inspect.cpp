@@ -18,7 +18,8 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
     // Under `nook image` only images are looked up.
     const bool image_only = cmd.get_parent() && cmd.get_parent()->get_name() == "image";
     if (image_only) *type = "image";
-    cmd.add_option("image", *names, image_only ? "Images to inspect" : "Containers or images to inspect")
+    cmd.add_option("image", *names,
+                   image_only ? "Images to inspect" : "Containers or images to inspect")
         ->required();
     if (!image_only)
         cmd.add_option("--type", *type, "Only this kind of object")
@@ -60,7 +61,7 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
             out.push_back(*j);
         }
         if (!format->empty()) {
-            // Minimal Go-template support: {{.Field}} or {{json .Field}}.
+            // Minimal Go-template support: {{.Field.Sub}} or {{json .Field}}.
             std::string f = *format;
             bool as_json = f.find("json") != std::string::npos;
             auto dot = f.find('.');
@@ -68,7 +69,15 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
             std::string field = dot == std::string::npos ? "" : f.substr(dot + 1, end - dot - 1);
             while (!field.empty() && field.back() == ' ') field.pop_back();
             for (auto& j : out) {
-                nlohmann::json v = field.empty() ? j : j.value(field, nlohmann::json());
+                // A dotted path walks nested objects: {{.State.Status}}.
+                nlohmann::json v = j;
+                for (size_t pos = 0; !field.empty() && pos != std::string::npos;) {
+                    size_t dot2 = field.find('.', pos);
+                    std::string key =
+                        field.substr(pos, dot2 == std::string::npos ? dot2 : dot2 - pos);
+                    v = v.is_object() ? v.value(key, nlohmann::json()) : nlohmann::json();
+                    pos = dot2 == std::string::npos ? dot2 : dot2 + 1;
+                }
                 std::printf("%s\n", (!as_json && v.is_string()) ? v.get<std::string>().c_str()
                                                                 : v.dump().c_str());
             }

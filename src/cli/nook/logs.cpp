@@ -35,7 +35,8 @@ Status show_logs(Globals& g, const LogsFlags& f) {
     if (f.tail != "all") {
         char* end = nullptr;
         tail = std::strtol(f.tail.c_str(), &end, 10);
-        if (f.tail.empty() || *end || tail < 0) return invalid_input("invalid --tail value \"" + f.tail + "\"");
+        if (f.tail.empty() || *end || tail < 0)
+            return invalid_input("invalid --tail value \"" + f.tail + "\"");
     }
     TRY_ASSIGN(auto eng, open_engine(g));
     TRY_ASSIGN(auto row, eng.get(f.container));

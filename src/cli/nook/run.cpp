@@ -2,6 +2,7 @@
 // A foreground run relays the container's log as it grows and exits with
 // the container's exit code once its monitor reports the exit.
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "cli/nook/container_common.h"
 #include "engine/json_log.h"
 #include "engine/status_pipe.h"
+#include "sys/daemon.h"
 #include "sys/file.h"
 
 namespace nook::cli {
@@ -35,15 +37,15 @@ void add_create_flags(CLI::App& cmd, RunFlags& f) {
     cmd.add_option("--hostname", f.req.hostname, "Container host name");
     cmd.add_flag("--rm", f.req.auto_remove, "Automatically remove the container when it exits");
     cmd.add_flag("-t,--tty", f.req.tty, "Allocate a pseudo-TTY (not supported yet)");
-    cmd.add_flag("-i,--interactive", f.req.interactive, "Keep STDIN open (not supported yet)");
+    cmd.add_flag("-i,--interactive", f.req.interactive,
+                 "Keep STDIN open (passed to the container)");
     // Everything after IMAGE belongs to the container's command.
     cmd.positionals_at_end();
     cmd.prefix_command();
 }
 
 Result<engine::ContainerRow> create_from(engine::Engine& eng, RunFlags& f) {
-    if (f.req.tty || f.req.interactive)
-        return invalid_input("-t/-i are not supported yet by this nook");
+    if (f.req.tty) return invalid_input("-t is not supported yet by this nook");
     if (f.entrypoint_set) f.req.entrypoint = f.entrypoint;
     return eng.create(f.req);
 }
@@ -57,11 +59,18 @@ void relay(const std::vector<engine::LogEntry>& entries) {
 }
 
 // Follow the log until the monitor reports the exit; returns the exit code.
-Result<int> follow_until_exit(engine::Engine& eng, const engine::ContainerRow& row,
-                              UniqueFd log_fd, UniqueFd status) {
+Result<int> follow_until_exit(engine::Engine& eng, const engine::ContainerRow& row, UniqueFd log_fd,
+                              UniqueFd status) {
     engine::LogReader logs(log_fd.get());
     engine::StatusReader reader(std::move(status));
+    // As docker's --sig-proxy: signals meant for us go to the container.
+    TRY_ASSIGN(UniqueFd sigs, sys::signal_fd({SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}));
     for (;;) {
+        for (;;) {
+            TRY_ASSIGN(int sig, sys::read_signal(sigs.get()));
+            if (sig == 0) break;
+            (void)eng.kill(row.id, sig);  // it may have exited already
+        }
         auto msg = reader.next(20);
         TRY_ASSIGN(auto entries, logs.read_new());
         relay(entries);
@@ -90,7 +99,7 @@ void do_run(Globals& g, RunFlags& f) {
     // Opened before the start so no output can be missed.
     auto log = sys::open_file(eng->paths().log(row->id), O_RDONLY);
     if (!log.ok()) return fail(g, log.error());
-    auto started = eng->start(row->id);
+    auto started = eng->start(row->id, f.req.interactive && !f.detach);
     if (!started.ok()) {
         // The monitor has removed an --rm container already.
         return fail_with(g, started.error(), engine::exit_code_for_start_error(started.error()));
