@@ -4,9 +4,21 @@
 # and limited (memory and pids cgroup limits read from inside).
 set -euo pipefail
 RUNTIME=$(realpath "${RUNTIME:-$(command -v nook-runtime || echo build/bin/nook-runtime)}")
+NOOK=$(realpath "${NOOK:-$(command -v nook || echo build/bin/nook)}")
 demo=$(mktemp -d /tmp/nook-demo.XXXXXX)
 root=$demo/state
-trap '"$RUNTIME" --root "$root" delete --force nook-demo >/dev/null 2>&1 || true; rm -rf "$demo"' EXIT
+nook() { "$NOOK" --root "$demo/nook-root" --runroot "$demo/nook-run" "$@"; }
+cleanup() {
+  "$RUNTIME" --root "$root" delete --force nook-demo >/dev/null 2>&1 || true
+  if [ -d "$demo/nook-root" ]; then
+    ids=$(nook ps -aq 2>/dev/null || true)
+    [ -z "$ids" ] || nook rm -f $ids >/dev/null 2>&1 || true
+  fi
+  # A container's monitor finishes its teardown just after `rm -f` returns.
+  for _ in $(seq 50); do grep -q " $demo" /proc/self/mountinfo || break; sleep 0.1; done
+  rm -rf "$demo" || echo "demo: could not remove $demo" >&2
+}
+trap cleanup EXIT
 
 mkdir -p "$demo/bundle/rootfs/bin"
 cp /bin/busybox "$demo/bundle/rootfs/bin/busybox"
@@ -43,3 +55,17 @@ echo "== host: $(hostname), running: $RUNTIME --root $root run nook-demo"
 "$RUNTIME" --root "$root" run nook-demo
 echo "== back on the host: the container exited 0 and left nothing behind:"
 "$RUNTIME" --root "$root" list
+
+echo
+echo "== the nook engine: an image from the same rootfs, then docker-style commands"
+tar -C "$demo/bundle/rootfs" -cf "$demo/busybox.tar" .
+nook import "$demo/busybox.tar" busybox:latest >/dev/null
+nook images
+nook run --rm busybox sh -c 'echo "in a container from an image: hostname $(hostname), pid $$"'
+nook run -d --name demo-sleeper busybox sleep 60 >/dev/null
+nook ps
+nook exec demo-sleeper ps -o pid,comm
+nook rm -f demo-sleeper >/dev/null
+echo "== done. Try it yourself (as root):"
+echo "   nook import <rootfs.tar> busybox && nook run --rm busybox sh -c 'hostname; ps'"
+echo "   nook-runtime spec && nook-runtime run mybox   # in a bundle directory"
