@@ -7,17 +7,6 @@
 
 namespace nook::engine {
 
-std::string now_rfc3339_nano() {
-    timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    tm t;
-    gmtime_r(&ts.tv_sec, &t);
-    char b[64];
-    std::snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", t.tm_year + 1900,
-                  t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, ts.tv_nsec);
-    return b;
-}
-
 double parse_rfc3339(const std::string& ts) {
     if (ts.empty() || ts.rfind("0001-", 0) == 0) return -1;
     tm t = {};

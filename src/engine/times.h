@@ -2,6 +2,8 @@
 // zero time "0001-01-01T00:00:00Z" for "never", and human durations.
 #pragma once
 
+#include "base/time_format.h"
+
 #include <cstdint>
 #include <string>
 
@@ -9,7 +11,7 @@ namespace nook::engine {
 
 inline constexpr const char* kZeroTime = "0001-01-01T00:00:00Z";
 
-std::string now_rfc3339_nano();
+using nook::now_rfc3339_nano;  // base/time_format.h
 // Seconds since the epoch (fractional), or -1 for the zero time / bad input.
 double parse_rfc3339(const std::string& ts);
 // docker's HumanDuration: "Less than a second", "3 seconds", "About a minute", ...

@@ -1,5 +1,5 @@
-#include "runtime/security/name_table.h"
 #include "runtime/security/limits.h"
+
 
 #include <sched.h>
 #include <sys/personality.h>
@@ -7,15 +7,12 @@
 
 #include <string>
 
+#include "runtime/security/name_table.h"
+
 namespace nook::runtime::security {
 
 namespace {
 
-template <typename T>
-struct Named {
-    const char* name;
-    T value;
-};
 
 constexpr Named<int> kRlimits[] = {
     {"RLIMIT_AS", RLIMIT_AS},
@@ -151,3 +148,4 @@ Result<unsigned long> parse_personality(const oci::Personality& p) {
 }
 
 }  // namespace nook::runtime::security
+

@@ -6,6 +6,13 @@
 
 namespace nook::runtime::security {
 
+// One row of such a table.
+template <typename T>
+struct Named {
+    const char* name;
+    T value;
+};
+
 template <typename Table, typename T>
 bool lookup(const Table& table, const std::string& name, T* out) {
     for (const auto& e : table) {

@@ -1,5 +1,5 @@
-#include "runtime/security/name_table.h"
 #include "runtime/security/seccomp.h"
+
 
 #include <seccomp.h>
 
@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "runtime/security/name_table.h"
 #include "base/log.h"
 #include "sys/security.h"
 
@@ -29,11 +30,6 @@ namespace nook::runtime::security {
 
 namespace {
 
-template <typename T>
-struct Named {
-    const char* name;
-    T value;
-};
 
 // SCMP_ACT_ERRNO and SCMP_ACT_TRACE take their errno from errnoRet; the
 // value here is the action without it.
