@@ -20,10 +20,14 @@ const char* g_program = "nook";
 
 const char* level_name(Level l) {
     switch (l) {
-        case Level::debug: return "debug";
-        case Level::info: return "info";
-        case Level::warning: return "warning";
-        case Level::error: return "error";
+        case Level::debug:
+            return "debug";
+        case Level::info:
+            return "info";
+        case Level::warning:
+            return "warning";
+        case Level::error:
+            return "error";
     }
     return "info";
 }
@@ -33,11 +37,21 @@ std::string json_escape(const std::string& s) {
     out.reserve(s.size() + 8);
     for (unsigned char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
             default:
                 if (c < 0x20) {
                     char b[8];
@@ -88,10 +102,15 @@ void write(Level level, const std::string& msg) {
     }
     write_all(g_fd, line);
     // An error must also reach a human on stderr when the log goes elsewhere.
-    if (level == Level::error && g_fd != 2) write_all(2, std::string(g_program) + ": " + msg + "\n");
+    if (level == Level::error && g_fd != 2)
+        write_all(2, std::string(g_program) + ": " + msg + "\n");
 }
 
-bool debug_enabled() { return g_debug; }
-int fd() { return g_fd; }
+bool debug_enabled() {
+    return g_debug;
+}
+int fd() {
+    return g_fd;
+}
 
 }  // namespace nook::log

@@ -15,10 +15,18 @@ enum class Format { text, json };
 void init(const std::string& path, Format format, bool debug, const char* program);
 
 void write(Level level, const std::string& msg);
-inline void debug(const std::string& m) { write(Level::debug, m); }
-inline void info(const std::string& m) { write(Level::info, m); }
-inline void warn(const std::string& m) { write(Level::warning, m); }
-inline void error(const std::string& m) { write(Level::error, m); }
+inline void debug(const std::string& m) {
+    write(Level::debug, m);
+}
+inline void info(const std::string& m) {
+    write(Level::info, m);
+}
+inline void warn(const std::string& m) {
+    write(Level::warning, m);
+}
+inline void error(const std::string& m) {
+    write(Level::error, m);
+}
 
 bool debug_enabled();
 // The fd log lines go to (for the raw logger used after clone).

@@ -13,7 +13,7 @@
 namespace nook {
 
 class OwnedPid {
-public:
+  public:
     OwnedPid() = default;
     explicit OwnedPid(pid_t pid) : pid_(pid) {}
     ~OwnedPid() { kill_and_reap(); }
@@ -47,7 +47,7 @@ public:
         wait();
     }
 
-private:
+  private:
     pid_t pid_ = -1;
 };
 

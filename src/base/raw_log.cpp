@@ -11,8 +11,12 @@ namespace {
 int g_fd = 2;
 }
 
-void set_fd(int fd) { g_fd = fd; }
-int fd() { return g_fd; }
+void set_fd(int fd) {
+    g_fd = fd;
+}
+int fd() {
+    return g_fd;
+}
 
 Buf& Buf::str(const char* s) {
     while (s && *s && len + 1 < sizeof(data)) data[len++] = *s++;

@@ -16,7 +16,7 @@
 namespace nook {
 
 class Error {
-public:
+  public:
     Error() = default;
     Error(int code, std::string message) : code_(code), message_(std::move(message)) {}
 
@@ -48,7 +48,7 @@ public:
     }
     bool shows_errno() const { return show_errno_; }
 
-private:
+  private:
     int code_ = 0;
     std::string message_;
     bool show_errno_ = true;
@@ -61,7 +61,7 @@ inline Error invalid_input(std::string what) {
 
 template <typename T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : v_(std::move(value)) {}
     Result(Error e) : v_(std::move(e)) {}
 
@@ -86,13 +86,13 @@ public:
         return std::move(*this);
     }
 
-private:
+  private:
     std::variant<T, Error> v_;
 };
 
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() = default;
     Result(Error e) : err_(std::move(e)), failed_(true) {}
 
@@ -107,7 +107,7 @@ public:
         return std::move(*this);
     }
 
-private:
+  private:
     Error err_;
     bool failed_ = false;
 };
@@ -120,14 +120,14 @@ using Status = Result<void>;
 // function (whose return type must be constructible from Error).
 #define NOOK_CONCAT2(a, b) a##b
 #define NOOK_CONCAT(a, b) NOOK_CONCAT2(a, b)
-#define TRY(expr)                                                    \
-    do {                                                             \
-        auto nook_try_r = (expr);                                    \
-        if (!nook_try_r.ok()) return std::move(nook_try_r).error();  \
+#define TRY(expr)                                                   \
+    do {                                                            \
+        auto nook_try_r = (expr);                                   \
+        if (!nook_try_r.ok()) return std::move(nook_try_r).error(); \
     } while (0)
 // `TRY_ASSIGN(auto fd, open_file(p));` declares fd from the Result's value.
 #define TRY_ASSIGN(decl, expr) TRY_ASSIGN_IMPL(NOOK_CONCAT(nook_r_, __LINE__), decl, expr)
-#define TRY_ASSIGN_IMPL(tmp, decl, expr)            \
-    auto tmp = (expr);                              \
-    if (!tmp.ok()) return std::move(tmp).error();   \
+#define TRY_ASSIGN_IMPL(tmp, decl, expr)          \
+    auto tmp = (expr);                            \
+    if (!tmp.ok()) return std::move(tmp).error(); \
     decl = std::move(tmp).value()

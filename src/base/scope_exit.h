@@ -9,7 +9,7 @@ namespace nook {
 
 template <typename F>
 class ScopeExit {
-public:
+  public:
     explicit ScopeExit(F f) : f_(std::move(f)) {}
     ~ScopeExit() {
         if (armed_) f_();
@@ -18,7 +18,7 @@ public:
     ScopeExit& operator=(const ScopeExit&) = delete;
     void dismiss() { armed_ = false; }
 
-private:
+  private:
     F f_;
     bool armed_ = true;
 };

@@ -195,7 +195,7 @@ struct BlockIoResources {
     std::vector<WeightDevice> weight_device;
     std::vector<ThrottleDevice> throttle_read_bps_device;
     std::vector<ThrottleDevice> throttle_write_bps_device;
-    std::vector<ThrottleDevice> throttle_read_iops_device;  // JSON "throttleReadIOPSDevice"
+    std::vector<ThrottleDevice> throttle_read_iops_device;   // JSON "throttleReadIOPSDevice"
     std::vector<ThrottleDevice> throttle_write_iops_device;  // JSON "throttleWriteIOPSDevice"
 };
 

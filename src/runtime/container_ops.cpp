@@ -47,8 +47,8 @@ Result<UniqueFd> init_pidfd(const ContainerRecord& r) {
 }
 
 std::string hooks_state(const ContainerRecord& r, const char* status, pid_t pid) {
-    nlohmann::json j = {{"ociVersion", oci::kSpecVersion}, {"id", r.id}, {"status", status},
-                        {"bundle", r.bundle}};
+    nlohmann::json j = {
+        {"ociVersion", oci::kSpecVersion}, {"id", r.id}, {"status", status}, {"bundle", r.bundle}};
     if (pid > 0) j["pid"] = pid;
     if (!r.annotations.empty()) j["annotations"] = r.annotations;
     return j.dump();
@@ -117,7 +117,8 @@ Status start_container(const StateStore& store, const std::string& id) {
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return Error::from_errno("poll exec.fifo");
         if (p[0].revents & POLLIN) break;
-        if (p[1].revents & POLLIN) return invalid_input("container " + id + " init exited before start");
+        if (p[1].revents & POLLIN)
+            return invalid_input("container " + id + " init exited before start");
     }
     char c;
     if (::read(fifo.get(), &c, 1) != 1) return Error::from_errno("read exec.fifo");
@@ -176,7 +177,8 @@ Status delete_container(const StateStore& store, const std::string& id, bool for
     }
     if (cg.ok()) {
         auto paths = (*cg)->paths();
-        if (auto d = (*cg)->destroy(); !d.ok()) log::warn("delete " + id + ": cgroup: " + d.error().what());
+        if (auto d = (*cg)->destroy(); !d.ok())
+            log::warn("delete " + id + ": cgroup: " + d.error().what());
         // The default parent (/nook) goes with its last container; while
         // others live, rmdir fails with EBUSY and that is fine.
         if (r.cgroups_path.empty())

@@ -36,7 +36,8 @@ struct ExecPlan {
     sys::set_process_name("nook:[2:EXEC]");
     const oci::Process& proc = plan.opts->process;
     auto r = [&]() -> Status {
-        if (proc.terminal) TRY(setup_console(plan.console.get(), proc.console_size).context("console"));
+        if (proc.terminal)
+            TRY(setup_console(plan.console.get(), proc.console_size).context("console"));
         plan.console.reset();
         TRY(enter_cwd(proc.cwd.empty() ? "/" : proc.cwd));
         TRY_ASSIGN(std::string path, find_executable(proc.args[0], proc.env));
@@ -72,7 +73,8 @@ Result<OwnedPid> exec_in_container(const StateStore& store, const ExecOptions& o
     if (status != "running" && status != "created")
         return Error(EINVAL, "cannot exec in container " + o.id + " in status " + status)
             .without_errno_text();
-    if (o.process.args.empty()) return invalid_input("exec: no command given (process.args is empty)");
+    if (o.process.args.empty())
+        return invalid_input("exec: no command given (process.args is empty)");
     TRY_ASSIGN(oci::Spec spec, load_saved_spec(store, o.id));
 
     ExecPlan plan;
@@ -88,12 +90,14 @@ Result<OwnedPid> exec_in_container(const StateStore& store, const ExecOptions& o
         personality = spec.linux_->personality;
     }
     TRY_ASSIGN(plan.security, security::prepare(o.process, seccomp, personality));
-    if (plan.user_ns && o.process.user.additional_gids.empty()) plan.security.user.set_groups = false;
+    if (plan.user_ns && o.process.user.additional_gids.empty())
+        plan.security.user.set_groups = false;
     if (o.process.terminal) {
         if (o.console_fd >= 0) {
             plan.console = UniqueFd(::fcntl(o.console_fd, F_DUPFD_CLOEXEC, 3));
         } else if (!o.console_socket.empty()) {
-            TRY_ASSIGN(plan.console, sys::connect_unix(o.console_socket).context("--console-socket"));
+            TRY_ASSIGN(plan.console,
+                       sys::connect_unix(o.console_socket).context("--console-socket"));
         } else {
             return invalid_input("exec -t needs --console-socket when detached");
         }
@@ -124,11 +128,13 @@ Result<OwnedPid> exec_in_container(const StateStore& store, const ExecOptions& o
     // Success is EOF: the socket is close-on-exec.
     auto after = sync_recv(parent_end.get(), "exec'd process");
     if (after.ok()) {
-        if (after->type == SyncType::error) return Error(after->value, after->text).without_errno_text();
+        if (after->type == SyncType::error)
+            return Error(after->value, after->text).without_errno_text();
         return invalid_input("sync protocol: unexpected message from exec'd process");
     }
     if (!o.pid_file.empty())
-        TRY(sys::write_file_atomic(o.pid_file, std::to_string(proc.get()), 0644).context("--pid-file"));
+        TRY(sys::write_file_atomic(o.pid_file, std::to_string(proc.get()), 0644)
+                .context("--pid-file"));
     return proc;
 }
 

@@ -27,7 +27,7 @@ sigset_t forwarded_set() {
 
 // Puts the local terminal in raw mode for the pty proxy; restores on exit.
 class RawTerminal {
-public:
+  public:
     RawTerminal() {
         if (!sys::is_terminal(0) || ::tcgetattr(0, &saved_) < 0) return;
         termios raw = saved_;
@@ -38,7 +38,7 @@ public:
         if (active_) ::tcsetattr(0, TCSANOW, &saved_);
     }
 
-private:
+  private:
     termios saved_{};
     bool active_ = false;
 };

@@ -60,7 +60,8 @@ Status run_one(const oci::Hook& h, const std::string& state_json) {
     int64_t deadline = h.timeout ? now_ms() + int64_t(*h.timeout) * 1000 : -1;
     for (;;) {
         pollfd p{cloned.pidfd.get(), POLLIN, 0};
-        int wait_ms = deadline < 0 ? -1 : static_cast<int>(std::max<int64_t>(0, deadline - now_ms()));
+        int wait_ms =
+            deadline < 0 ? -1 : static_cast<int>(std::max<int64_t>(0, deadline - now_ms()));
         int r = ::poll(&p, 1, wait_ms);
         if (r < 0 && errno == EINTR) continue;
         if (r == 0) {

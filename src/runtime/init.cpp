@@ -171,7 +171,8 @@ Result<UniqueFd> wait_for_start(const LaunchPlan& plan) {
         j.fd.reset();
     }
     if (ns.creates(CLONE_NEWUSER)) {
-        if (auto r = sys::unshare(CLONE_NEWUSER); !r.ok()) fail(r.error().context("user namespace"));
+        if (auto r = sys::unshare(CLONE_NEWUSER); !r.ok())
+            fail(r.error().context("user namespace"));
         sync_send(sync, SyncType::maps_needed, ::getpid());
         if (auto r = sync_expect(sync, SyncType::maps_done, kParent); !r.ok()) ::_exit(1);
         if (auto r = become_root_in_user_namespace(); !r.ok()) fail(r.error());
@@ -180,7 +181,8 @@ Result<UniqueFd> wait_for_start(const LaunchPlan& plan) {
     if (rest)
         if (auto r = sys::unshare(rest); !r.ok()) fail(r.error().context("namespaces"));
     if (ns.creates(CLONE_NEWTIME)) {
-        if (auto r = sys::unshare(CLONE_NEWTIME); !r.ok()) fail(r.error().context("time namespace"));
+        if (auto r = sys::unshare(CLONE_NEWTIME); !r.ok())
+            fail(r.error().context("time namespace"));
         if (!ns.time_offsets.empty()) {
             // Changing credentials in the user namespace made us non-dumpable,
             // which hands /proc/self/* to host root; be dumpable for this write only.

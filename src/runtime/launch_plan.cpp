@@ -53,8 +53,8 @@ Result<NamespacePlan> plan_namespaces(const oci::Spec& spec) {
         plan.gid_map = map_lines(lx.gid_mappings);
     }
     for (const auto& [clock, off] : lx.time_offsets)
-        plan.time_offsets += clock + " " + std::to_string(off.secs) + " " +
-                             std::to_string(off.nanosecs) + "\n";
+        plan.time_offsets +=
+            clock + " " + std::to_string(off.secs) + " " + std::to_string(off.nanosecs) + "\n";
     return plan;
 }
 

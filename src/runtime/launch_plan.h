@@ -24,7 +24,7 @@ struct NamespaceJoin {
 };
 
 struct NamespacePlan {
-    int new_flags = 0;  // namespaces to create
+    int new_flags = 0;                 // namespaces to create
     std::vector<NamespaceJoin> joins;  // user namespace first
     std::string uid_map, gid_map;      // "c h n\n" lines
     std::string time_offsets;          // timens_offsets lines, or empty

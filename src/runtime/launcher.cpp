@@ -5,10 +5,10 @@
 #include "runtime/launcher.h"
 
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <linux/sched.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,7 +80,8 @@ Status build_plan(LaunchPlan& plan, const StateStore& store) {
     } else if (spec.process->terminal) {
         if (plan.opts.console_socket.empty())
             return invalid_input("process.terminal is true but no --console-socket was given");
-        TRY_ASSIGN(plan.console, sys::connect_unix(plan.opts.console_socket).context("--console-socket"));
+        TRY_ASSIGN(plan.console,
+                   sys::connect_unix(plan.opts.console_socket).context("--console-socket"));
     } else if (!plan.opts.console_socket.empty()) {
         return invalid_input("--console-socket given but process.terminal is false");
     }
@@ -92,7 +93,8 @@ Status build_plan(LaunchPlan& plan, const StateStore& store) {
 // use the standard devices and create nodes, as with runc; then the devices
 // the config lists.
 oci::Resources effective_resources(const oci::Spec& spec) {
-    oci::Resources r = spec.linux_ && spec.linux_->resources ? *spec.linux_->resources : oci::Resources{};
+    oci::Resources r =
+        spec.linux_ && spec.linux_->resources ? *spec.linux_->resources : oci::Resources{};
     if (!spec.linux_ || !spec.linux_->resources) return r;
     auto allow = [&](const char* type, std::optional<int64_t> major, std::optional<int64_t> minor,
                      const char* access) {
@@ -100,7 +102,8 @@ oci::Resources effective_resources(const oci::Spec& spec) {
     };
     allow("c", std::nullopt, std::nullopt, "m");
     allow("b", std::nullopt, std::nullopt, "m");
-    for (auto [major, minor] : {std::pair{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 2}, {10, 200}})
+    for (auto [major, minor] :
+         {std::pair{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 2}, {10, 200}})
         allow("c", major, minor, "rwm");
     allow("c", 136, std::nullopt, "rwm");  // /dev/pts/*
     for (const auto& d : spec.linux_->devices)
@@ -172,7 +175,8 @@ Result<Spawned> spawn(LaunchPlan& plan, UniqueFd& parent_end, UniqueFd& child_en
             out.init = OwnedPid(msg.value);
             break;
         } else {
-            return invalid_input(std::string("sync protocol: unexpected ") + sync_type_name(msg.type));
+            return invalid_input(std::string("sync protocol: unexpected ") +
+                                 sync_type_name(msg.type));
         }
     }
     middle.wait();
@@ -228,7 +232,8 @@ Result<Created> create_container(const StateStore& store, const LaunchOptions& o
         } else if (msg.type == SyncType::ready) {
             break;
         } else {
-            return invalid_input(std::string("sync protocol: unexpected ") + sync_type_name(msg.type));
+            return invalid_input(std::string("sync protocol: unexpected ") +
+                                 sync_type_name(msg.type));
         }
     }
 

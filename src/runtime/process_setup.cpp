@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "sys/fds.h"
+#include "sys/process.h"
 #include "sys/socket.h"
 #include "sys/tty.h"
 
@@ -43,6 +44,7 @@ Status exec_process(const std::string& path, const oci::Process& proc,
                     const security::ProcessSecurity& sec, int preserve_fds) {
     for (int fd = 3; fd < 3 + preserve_fds; ++fd) TRY(sys::set_cloexec(fd, false));
     TRY(sys::cloexec_from(3 + preserve_fds));
+    sys::reset_signal_dispositions();
     TRY(security::apply(sec));
     std::vector<char*> argv, envp;
     for (const auto& a : proc.args) argv.push_back(const_cast<char*>(a.c_str()));

@@ -48,7 +48,8 @@ Result<ContainerLock> StateStore::create(const std::string& id) const {
     TRY(sys::mkdir_p(root_, 0711));
     if (::mkdir(dir(id).c_str(), 0711) < 0) {
         if (errno == EEXIST)
-            return Error(EEXIST, "container with id " + id + " already exists").without_errno_text();
+            return Error(EEXIST, "container with id " + id + " already exists")
+                .without_errno_text();
         return Error::from_errno("mkdir " + dir(id));
     }
     return lock_dir(dir(id), id);
@@ -64,10 +65,16 @@ bool StateStore::exists(const std::string& id) const {
 }
 
 Status StateStore::save(const ContainerRecord& r) const {
-    json j = {{"id", r.id},           {"pid", r.pid},         {"start_time", r.start_time},
-              {"bundle", r.bundle},   {"rootfs", r.rootfs},   {"created", r.created},
-              {"owner", r.owner},     {"annotations", r.annotations},
-              {"cgroups_path", r.cgroups_path}, {"systemd_cgroup", r.systemd_cgroup}};
+    json j = {{"id", r.id},
+              {"pid", r.pid},
+              {"start_time", r.start_time},
+              {"bundle", r.bundle},
+              {"rootfs", r.rootfs},
+              {"created", r.created},
+              {"owner", r.owner},
+              {"annotations", r.annotations},
+              {"cgroups_path", r.cgroups_path},
+              {"systemd_cgroup", r.systemd_cgroup}};
     return sys::write_file_atomic(dir(r.id) + "/state.json", j.dump(), 0600);
 }
 

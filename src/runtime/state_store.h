@@ -33,17 +33,17 @@ struct ContainerRecord {
 
 // An exclusive lock on one container's directory; released on destruction.
 class ContainerLock {
-public:
+  public:
     ContainerLock() = default;
     explicit ContainerLock(UniqueFd fd) : fd_(std::move(fd)) {}
     int fd() const { return fd_.get(); }
 
-private:
+  private:
     UniqueFd fd_;
 };
 
 class StateStore {
-public:
+  public:
     explicit StateStore(std::string root) : root_(std::move(root)) {}
 
     const std::string& root() const { return root_; }
@@ -61,7 +61,7 @@ public:
     Status remove(const std::string& id) const;
     bool exists(const std::string& id) const;
 
-private:
+  private:
     std::string root_;
 };
 

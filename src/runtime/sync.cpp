@@ -10,15 +10,24 @@ namespace nook::runtime {
 
 const char* sync_type_name(SyncType t) {
     switch (t) {
-        case SyncType::go: return "GO";
-        case SyncType::init_pid: return "INIT_PID";
-        case SyncType::hooks_create_runtime: return "HOOKS_CREATE_RUNTIME";
-        case SyncType::hooks_done: return "HOOKS_DONE";
-        case SyncType::ready: return "READY";
-        case SyncType::error: return "ERROR";
-        case SyncType::maps_needed: return "MAPS_NEEDED";
-        case SyncType::maps_done: return "MAPS_DONE";
-        case SyncType::cgroup_joined: return "CGROUP_JOINED";
+        case SyncType::go:
+            return "GO";
+        case SyncType::init_pid:
+            return "INIT_PID";
+        case SyncType::hooks_create_runtime:
+            return "HOOKS_CREATE_RUNTIME";
+        case SyncType::hooks_done:
+            return "HOOKS_DONE";
+        case SyncType::ready:
+            return "READY";
+        case SyncType::error:
+            return "ERROR";
+        case SyncType::maps_needed:
+            return "MAPS_NEEDED";
+        case SyncType::maps_done:
+            return "MAPS_DONE";
+        case SyncType::cgroup_joined:
+            return "CGROUP_JOINED";
     }
     return "UNKNOWN";
 }
@@ -41,7 +50,8 @@ Result<SyncMsg> sync_recv(int fd, const char* peer) {
     SyncMsg m;
     ssize_t n = sys::retry_eintr([&] { return ::recv(fd, &m, sizeof m, 0); });
     if (n < 0) return Error::from_errno(std::string("read from ") + peer);
-    if (n == 0) return Error(EPIPE, std::string(peer) + " exited unexpectedly").without_errno_text();
+    if (n == 0)
+        return Error(EPIPE, std::string(peer) + " exited unexpectedly").without_errno_text();
     if (n != static_cast<ssize_t>(sizeof m))
         return invalid_input(std::string("short sync message from ") + peer);
     m.text[sizeof m.text - 1] = '\0';

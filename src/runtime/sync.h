@@ -50,15 +50,15 @@
 namespace nook::runtime {
 
 enum class SyncType : uint32_t {
-    go = 1,                  // parent -> init: maps written, cgroup joined; value = host pid
-    init_pid = 2,            // child -> parent: pid of the init it cloned
-    hooks_create_runtime = 3,// init -> parent: run prestart/createRuntime now
-    hooks_done = 4,          // parent -> init
-    ready = 5,               // init -> parent: set up, waiting on exec.fifo
-    error = 6,               // any -> parent: value = errno, text = message
-    maps_needed = 7,         // child -> parent: unshared a userns; write maps for value=pid
-    maps_done = 8,           // parent -> child
-    cgroup_joined = 9,       // parent -> init: the init is in its cgroup (v1 attach done)
+    go = 1,                    // parent -> init: maps written, cgroup joined; value = host pid
+    init_pid = 2,              // child -> parent: pid of the init it cloned
+    hooks_create_runtime = 3,  // init -> parent: run prestart/createRuntime now
+    hooks_done = 4,            // parent -> init
+    ready = 5,                 // init -> parent: set up, waiting on exec.fifo
+    error = 6,                 // any -> parent: value = errno, text = message
+    maps_needed = 7,           // child -> parent: unshared a userns; write maps for value=pid
+    maps_done = 8,             // parent -> child
+    cgroup_joined = 9,         // parent -> init: the init is in its cgroup (v1 attach done)
 };
 
 const char* sync_type_name(SyncType t);

@@ -79,7 +79,8 @@ Status mkdir_p(const std::string& path, mode_t mode) {
     if (errno != ENOENT) return Error::from_errno("mkdir " + path);
     auto slash = path.find_last_of('/');
     if (slash != std::string::npos && slash > 0) TRY(mkdir_p(path.substr(0, slash), mode));
-    if (::mkdir(path.c_str(), mode) < 0 && errno != EEXIST) return Error::from_errno("mkdir " + path);
+    if (::mkdir(path.c_str(), mode) < 0 && errno != EEXIST)
+        return Error::from_errno("mkdir " + path);
     return {};
 }
 
@@ -112,7 +113,8 @@ Status remove_tree_at(int parent, const char* name, const std::string& shown, de
             return Error::from_errno("rmdir " + shown);
         return {};
     }
-    if (::unlinkat(parent, name, 0) < 0 && errno != ENOENT) return Error::from_errno("unlink " + shown);
+    if (::unlinkat(parent, name, 0) < 0 && errno != ENOENT)
+        return Error::from_errno("unlink " + shown);
     return {};
 }
 }  // namespace
@@ -126,6 +128,8 @@ Status remove_tree(const std::string& path) {
     return remove_tree_at(AT_FDCWD, path.c_str(), path, st.st_dev);
 }
 
-bool path_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+bool path_exists(const std::string& path) {
+    return ::access(path.c_str(), F_OK) == 0;
+}
 
 }  // namespace nook::sys

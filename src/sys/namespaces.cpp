@@ -18,9 +18,9 @@ struct NsName {
     int flag;
 };
 constexpr NsName kNamespaces[] = {
-    {"user", "user", CLONE_NEWUSER}, {"pid", "pid", CLONE_NEWPID},
-    {"network", "net", CLONE_NEWNET}, {"mount", "mnt", CLONE_NEWNS},
-    {"ipc", "ipc", CLONE_NEWIPC},     {"uts", "uts", CLONE_NEWUTS},
+    {"user", "user", CLONE_NEWUSER},       {"pid", "pid", CLONE_NEWPID},
+    {"network", "net", CLONE_NEWNET},      {"mount", "mnt", CLONE_NEWNS},
+    {"ipc", "ipc", CLONE_NEWIPC},          {"uts", "uts", CLONE_NEWUTS},
     {"cgroup", "cgroup", CLONE_NEWCGROUP}, {"time", "time", CLONE_NEWTIME},
 };
 }  // namespace
@@ -56,7 +56,8 @@ Status write_time_offsets(pid_t pid, const std::string& lines) {
 }
 
 Status set_hostname(const std::string& name) {
-    if (::sethostname(name.data(), name.size()) < 0) return Error::from_errno("sethostname " + name);
+    if (::sethostname(name.data(), name.size()) < 0)
+        return Error::from_errno("sethostname " + name);
     return {};
 }
 

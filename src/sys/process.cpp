@@ -63,7 +63,23 @@ int exit_code_from_status(int status) {
     return 255;
 }
 
-void set_process_name(const char* name) { ::prctl(PR_SET_NAME, name, 0, 0, 0); }
+void reset_signal_dispositions() {
+    struct KernelSigaction {
+        void* handler;
+        unsigned long flags;
+        void* restorer;
+        uint64_t mask;
+    };
+    for (int sig = 1; sig <= 64; ++sig) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        KernelSigaction dfl{};  // handler SIG_DFL (0), no flags, empty mask
+        ::syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof dfl.mask);
+    }
+}
+
+void set_process_name(const char* name) {
+    ::prctl(PR_SET_NAME, name, 0, 0, 0);
+}
 
 Status set_parent_death_signal(int sig) {
     if (::prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) < 0) return Error::from_errno("PR_SET_PDEATHSIG");

@@ -12,14 +12,14 @@
 namespace nook::sys {
 
 struct CloneArgs {
-    uint64_t flags = 0;       // CLONE_NEW*, CLONE_PIDFD, CLONE_INTO_CGROUP ...
-    int cgroup_fd = -1;       // with CLONE_INTO_CGROUP
-    int exit_signal = 17;     // SIGCHLD
+    uint64_t flags = 0;    // CLONE_NEW*, CLONE_PIDFD, CLONE_INTO_CGROUP ...
+    int cgroup_fd = -1;    // with CLONE_INTO_CGROUP
+    int exit_signal = 17;  // SIGCHLD
 };
 
 struct Cloned {
-    pid_t pid = -1;     // 0 in the child
-    UniqueFd pidfd;     // in the parent, when CLONE_PIDFD was asked for
+    pid_t pid = -1;  // 0 in the child
+    UniqueFd pidfd;  // in the parent, when CLONE_PIDFD was asked for
 };
 
 // clone3(2) with fork semantics (no shared VM): returns twice, like fork().
@@ -33,6 +33,11 @@ Status send_signal(pid_t pid, int sig);
 Result<int> wait_pid(pid_t pid, int options = 0);
 // Exit code as a shell reports it: code, or 128+signal.
 int exit_code_from_status(int status);
+
+// Set every signal's disposition to SIG_DFL (raw rt_sigaction: glibc refuses
+// its reserved signals 32 and 33). Ignored signals survive execve, so a
+// container process would otherwise inherit whatever its launcher ignored.
+void reset_signal_dispositions();
 
 // Name the calling process (prctl PR_SET_NAME; shows in ps/top).
 void set_process_name(const char* name);

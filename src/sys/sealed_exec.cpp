@@ -35,8 +35,8 @@ Status reexec_from_sealed_memfd(char** argv) {
     if (!mem) return Error::from_errno("memfd_create");
     off_t off = 0;
     while (off < st.st_size) {
-        ssize_t n = retry_eintr(
-            [&] { return ::sendfile(mem.get(), self.get(), &off, st.st_size - off); });
+        ssize_t n =
+            retry_eintr([&] { return ::sendfile(mem.get(), self.get(), &off, st.st_size - off); });
         if (n <= 0) return Error::from_errno("copy runtime binary into memfd");
     }
     if (::fcntl(mem.get(), F_ADD_SEALS, kSeals) < 0) return Error::from_errno("seal memfd");

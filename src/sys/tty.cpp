@@ -39,6 +39,8 @@ Status make_controlling_terminal(int slave) {
     return {};
 }
 
-bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+bool is_terminal(int fd) {
+    return ::isatty(fd) == 1;
+}
 
 }  // namespace nook::sys

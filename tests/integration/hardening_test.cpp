@@ -17,7 +17,8 @@ using Hardening = RuntimeTest;
 // binary. It must be an anonymous, sealed copy, so a container process that
 // reaches /proc/<pid>/exe cannot rewrite the runtime on the host.
 TEST_F(Hardening, WaitingInitRunsFromASealedCopyOfTheRuntime) {
-    if (!is_nook()) GTEST_SKIP() << "runc 1.1 protects itself with a read-only bind mount, not a memfd";
+    if (!is_nook())
+        GTEST_SKIP() << "runc 1.1 protects itself with a read-only bind mount, not a memfd";
     std::string id = create({"/probe", "pid"});
     ASSERT_FALSE(id.empty());
     std::string exe = "/proc/" + std::to_string(state_pid(id)) + "/exe";
@@ -38,7 +39,8 @@ TEST_F(Hardening, RuntimeBinaryOnDiskIsNotTheInitsExecutable) {
     if (!is_nook()) GTEST_SKIP() << "checks nook's own binary path";
     std::string id = create({"/probe", "pid"});
     ASSERT_FALSE(id.empty());
-    struct stat disk {}, init {};
+    struct stat disk {
+    }, init{};
     ASSERT_EQ(::stat(runtime_path().c_str(), &disk), 0);
     std::string exe = "/proc/" + std::to_string(state_pid(id)) + "/exe";
     ASSERT_EQ(::stat(exe.c_str(), &init), 0);

@@ -43,7 +43,8 @@ TEST_F(Namespaces, UserAndTimeNamespacesTogether) {
     linux["uidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
     linux["gidMappings"] = {{{"containerID", 0}, {"hostID", 100000}, {"size", 65536}}};
     linux["timeOffsets"] = {{"boottime", {{"secs", 7200}, {"nanosecs", 0}}}};
-    std::string out = run_ok({"/bin/sh", "-c", "cat /proc/self/uid_map; cat /proc/self/timens_offsets; /probe pid"});
+    std::string out = run_ok(
+        {"/bin/sh", "-c", "cat /proc/self/uid_map; cat /proc/self/timens_offsets; /probe pid"});
     auto l = lines(squeeze_spaces(out));
     ASSERT_EQ(l.size(), 4u) << out;
     EXPECT_EQ(l[0], "0 100000 65536");

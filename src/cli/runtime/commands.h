@@ -25,13 +25,16 @@ struct GlobalOptions {
 
 // Report a failed Status the way runc does (log line + exit 1). Returns the exit code.
 int fail(const Error& e);
-inline int finish(const Status& s) { return s.ok() ? 0 : fail(s.error()); }
+inline int finish(const Status& s) {
+    return s.ok() ? 0 : fail(s.error());
+}
 // A verb that needs the systemd cgroup driver (not supported yet).
 Status check_systemd_flag(const GlobalOptions& g);
 
-#define NOOK_VERBS(X) \
-    X(create) X(start) X(run) X(state) X(kill) X(delete) X(list) X(ps) X(exec) X(spec) \
-    X(features) X(pause) X(resume) X(update) X(events)
+#define NOOK_VERBS(X)                                                                             \
+    X(create)                                                                                     \
+    X(start) X(run) X(state) X(kill) X(delete) X(list) X(ps) X(exec) X(spec) X(features) X(pause) \
+        X(resume) X(update) X(events)
 #define NOOK_DECLARE(v) void register_##v(CLI::App& app, GlobalOptions& g);
 NOOK_VERBS(NOOK_DECLARE)
 #undef NOOK_DECLARE

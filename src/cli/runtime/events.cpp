@@ -30,7 +30,8 @@ void emit(const char* type, const std::string& id, const std::string& data) {
     std::fflush(stdout);
 }
 
-Status events(const GlobalOptions& g, const std::string& id, bool stats_once, const std::string& interval) {
+Status events(const GlobalOptions& g, const std::string& id, bool stats_once,
+              const std::string& interval) {
     auto store = g.store();
     TRY_ASSIGN(runtime::ContainerRecord rec, store.load(id));
     TRY_ASSIGN(auto cg, runtime::container_cgroup(rec));
@@ -55,7 +56,8 @@ Status events(const GlobalOptions& g, const std::string& id, bool stats_once, co
             }
             continue;
         }
-        if (auto st = cg->stats(); st.ok()) emit("stats", id, runtime::cgroups::stats_to_runc_json(*st));
+        if (auto st = cg->stats(); st.ok())
+            emit("stats", id, runtime::cgroups::stats_to_runc_json(*st));
     }
     return {};
 }

@@ -23,18 +23,21 @@ struct ExecFlags {
 Result<oci::Process> load_process_file(const std::string& path) {
     TRY_ASSIGN(std::string text, sys::read_file(path));
     // Parse through the spec parser so errors name fields as "process.args".
-    TRY_ASSIGN(oci::Spec s, oci::parse_spec("{\"ociVersion\":\"1.2.0\",\"process\":" + text + "}", path));
+    TRY_ASSIGN(oci::Spec s,
+               oci::parse_spec("{\"ociVersion\":\"1.2.0\",\"process\":" + text + "}", path));
     return *s.process;
 }
 
 Result<uint32_t> parse_id(const std::string& s, const char* what) {
     char* end = nullptr;
     unsigned long v = std::strtoul(s.c_str(), &end, 10);
-    if (s.empty() || *end || v > 0xffffffffUL) return invalid_input(std::string("invalid ") + what + ": " + s);
+    if (s.empty() || *end || v > 0xffffffffUL)
+        return invalid_input(std::string("invalid ") + what + ": " + s);
     return static_cast<uint32_t>(v);
 }
 
-Result<oci::Process> build_process(const GlobalOptions& g, const ExecFlags& f, const std::string& id) {
+Result<oci::Process> build_process(const GlobalOptions& g, const ExecFlags& f,
+                                   const std::string& id) {
     if (!f.process_file.empty()) return load_process_file(f.process_file);
     TRY_ASSIGN(oci::Spec spec, runtime::load_saved_spec(g.store(), id));
     oci::Process p = spec.process ? *spec.process : oci::Process{};
@@ -102,22 +105,23 @@ void register_exec(CLI::App& app, GlobalOptions& g) {
     auto* sub = app.add_subcommand("exec", "run a new process inside a running container");
     static ExecFlags f;
     sub->add_option("-p,--process", f.process_file, "path to a process.json");
-    sub->add_option("--console-socket", f.console_socket, "unix socket that receives the pty master");
+    sub->add_option("--console-socket", f.console_socket,
+                    "unix socket that receives the pty master");
     sub->add_option("--pid-file", f.pid_file, "file to write the process pid to");
     sub->add_option("--cwd", f.cwd, "working directory inside the container");
     sub->add_option("-u,--user", f.user, "uid[:gid]");
     sub->add_option("-e,--env", f.env, "set an environment variable (KEY=VALUE)")
         ->allow_extra_args(false);
-    sub->add_option("-c,--cap", f.caps, "add a capability")
-        ->allow_extra_args(false);
+    sub->add_option("-c,--cap", f.caps, "add a capability")->allow_extra_args(false);
     sub->add_option("-g,--additional-gids", f.additional_gids, "additional gids")
         ->allow_extra_args(false);
     sub->add_option("--preserve-fds", f.preserve_fds, "pass N additional fds (3..3+N-1)");
     sub->add_flag("-t,--tty", f.tty, "allocate a pseudo-TTY");
     sub->add_flag("-d,--detach", f.detach, "detach from the process");
     sub->add_flag("--no-new-privs", f.no_new_privs, "set no_new_privs for the process");
-    sub->add_option("--apparmor,--process-label", [](const CLI::results_t&) { return true; },
-                    "accepted for compatibility; ignored");
+    sub->add_option(
+        "--apparmor,--process-label", [](const CLI::results_t&) { return true; },
+        "accepted for compatibility; ignored");
     // Everything from the id on is the id and the command, flags included.
     sub->prefix_command();
     sub->callback([&g, sub] {

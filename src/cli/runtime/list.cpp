@@ -10,7 +10,8 @@ void register_list(CLI::App& app, GlobalOptions& g) {
     auto* sub = app.add_subcommand("list", "list containers");
     static std::string format = "table";
     static bool quiet = false;
-    sub->add_option("-f,--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
+    sub->add_option("-f,--format", format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
     sub->add_flag("-q,--quiet", quiet, "print only ids");
     sub->callback([&g] {
         auto store = g.store();

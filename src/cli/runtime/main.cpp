@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
     // Verbs that put a process into a container run from a sealed copy of
     // the binary (CVE-2019-5736). The copy costs well under a millisecond.
     auto verb = cli::find_verb(argc, argv);
-    if ((verb == "create" || verb == "run" || verb == "exec") && !sys::running_from_sealed_memfd()) {
+    if ((verb == "create" || verb == "run" || verb == "exec") &&
+        !sys::running_from_sealed_memfd()) {
         auto r = sys::reexec_from_sealed_memfd(argv);
         std::fprintf(stderr, "nook-runtime: %s\n", r.error().what().c_str());
         return 1;
@@ -59,7 +60,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     app.add_flag("--debug", g.debug, "enable debug logging");
-    app.add_flag("--systemd-cgroup", g.systemd_cgroup, "use the systemd cgroup driver (not yet supported)");
+    app.add_flag("--systemd-cgroup", g.systemd_cgroup,
+                 "use the systemd cgroup driver (not yet supported)");
     app.add_option("--criu", g.criu, "path to criu (accepted for compatibility; unused)");
     app.add_option("--rootless", g.rootless_flag, "accepted for compatibility")->expected(0, 1);
     app.set_version_flag("-v,--version",

@@ -3,9 +3,9 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <nlohmann/json.hpp>
 
 #include "cli/runtime/commands.h"
 #include "runtime/container_ops.h"
@@ -38,7 +38,8 @@ int print_table(const std::vector<pid_t>& pids, const std::vector<std::string>& 
             if (pid_col < 0) return fail(invalid_input("ps output has no PID column"));
             continue;
         }
-        if (pid_col < static_cast<int>(fields.size()) && want.count(std::atoi(fields[pid_col].c_str())))
+        if (pid_col < static_cast<int>(fields.size()) &&
+            want.count(std::atoi(fields[pid_col].c_str())))
             std::fputs(line, stdout);
     }
     ::pclose(p);
@@ -50,7 +51,8 @@ void register_ps(CLI::App& app, GlobalOptions& g) {
     auto* sub = app.add_subcommand("ps", "list the processes of a container");
     static std::string id, format = "table";
     static std::vector<std::string> ps_args;
-    sub->add_option("-f,--format", format, "table or json")->check(CLI::IsMember({"table", "json"}));
+    sub->add_option("-f,--format", format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
     sub->add_option("id", id, "container id")->required();
     sub->add_option("ps-args", ps_args, "arguments for ps(1) (default: -ef)");
     sub->callback([&g] {

@@ -23,7 +23,8 @@ void register_spec(CLI::App& app, GlobalOptions& g) {
         o.rootless = rootless;
         o.host_uid = ::geteuid();
         o.host_gid = ::getegid();
-        g.exit_code = finish(sys::write_file_atomic(path, oci::to_json(oci::default_spec(o), true) + "\n", 0644));
+        g.exit_code = finish(
+            sys::write_file_atomic(path, oci::to_json(oci::default_spec(o), true) + "\n", 0644));
     });
 }
 

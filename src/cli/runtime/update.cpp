@@ -31,11 +31,16 @@ Result<int64_t> parse_bytes(const std::string& flag, const std::string& v) {
     for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (!unit.empty() && unit.back() == 'b') unit.pop_back();
     double mult = 1;
-    if (unit == "k") mult = 1024.0;
-    else if (unit == "m") mult = 1024.0 * 1024;
-    else if (unit == "g") mult = 1024.0 * 1024 * 1024;
-    else if (unit == "t") mult = 1024.0 * 1024 * 1024 * 1024;
-    else if (!unit.empty()) return invalid_input(flag + ": invalid size unit: " + v);
+    if (unit == "k")
+        mult = 1024.0;
+    else if (unit == "m")
+        mult = 1024.0 * 1024;
+    else if (unit == "g")
+        mult = 1024.0 * 1024 * 1024;
+    else if (unit == "t")
+        mult = 1024.0 * 1024 * 1024 * 1024;
+    else if (!unit.empty())
+        return invalid_input(flag + ": invalid size unit: " + v);
     return static_cast<int64_t>(n * mult);
 }
 
@@ -46,8 +51,9 @@ Result<oci::Resources> read_resources(const std::string& file) {
     } else {
         TRY_ASSIGN(text, sys::read_file(file));
     }
-    TRY_ASSIGN(oci::Spec s, oci::parse_spec("{\"ociVersion\":\"1.2.0\",\"linux\":{\"resources\":" + text + "}}",
-                                            file == "-" ? "stdin" : file));
+    TRY_ASSIGN(oci::Spec s,
+               oci::parse_spec("{\"ociVersion\":\"1.2.0\",\"linux\":{\"resources\":" + text + "}}",
+                               file == "-" ? "stdin" : file));
     return *s.linux_->resources;
 }
 

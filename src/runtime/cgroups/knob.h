@@ -24,7 +24,11 @@ uint64_t parse_u64_or_max(const std::string& s);
 std::string join(const std::string& dir, const std::string& name);
 
 // Knob values as the kernel expects them (decimal text).
-inline std::string s(int64_t v) { return std::to_string(v); }
-inline std::string u(uint64_t v) { return std::to_string(v); }
+inline std::string s(int64_t v) {
+    return std::to_string(v);
+}
+inline std::string u(uint64_t v) {
+    return std::to_string(v);
+}
 
 }  // namespace nook::runtime::cgroups

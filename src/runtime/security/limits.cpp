@@ -1,6 +1,5 @@
 #include "runtime/security/limits.h"
 
-
 #include <sched.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
@@ -12,7 +11,6 @@
 namespace nook::runtime::security {
 
 namespace {
-
 
 constexpr Named<int> kRlimits[] = {
     {"RLIMIT_AS", RLIMIT_AS},
@@ -60,7 +58,6 @@ constexpr Named<unsigned long> kDomains[] = {
     {"LINUX", PER_LINUX},
     {"LINUX32", PER_LINUX32},
 };
-
 
 std::string quoted(const std::string& s) {
     return "\"" + s + "\"";
@@ -148,4 +145,3 @@ Result<unsigned long> parse_personality(const oci::Personality& p) {
 }
 
 }  // namespace nook::runtime::security
-

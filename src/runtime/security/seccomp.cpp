@@ -1,6 +1,5 @@
 #include "runtime/security/seccomp.h"
 
-
 #include <seccomp.h>
 
 #include <array>
@@ -8,8 +7,8 @@
 #include <cstring>
 #include <memory>
 
-#include "runtime/security/name_table.h"
 #include "base/log.h"
+#include "runtime/security/name_table.h"
 #include "sys/security.h"
 
 // Flags for seccomp(2) that older kernel headers may lack.
@@ -29,7 +28,6 @@
 namespace nook::runtime::security {
 
 namespace {
-
 
 // SCMP_ACT_ERRNO and SCMP_ACT_TRACE take their errno from errnoRet; the
 // value here is the action without it.
@@ -98,7 +96,6 @@ constexpr std::array<Named<unsigned int>, 4> kFlags{{
 constexpr int kMaxSyscallArgs = 6;
 constexpr const char* kNotifyUnsupported =
     "linux.seccomp.listenerPath: seccomp notify is not supported yet";
-
 
 template <typename Table>
 std::vector<std::string> names_of(const Table& table) {
