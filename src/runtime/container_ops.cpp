@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "oci/spec_json.h"
+#include "oci/state_json.h"
 #include "runtime/hooks.h"
 #include "sys/file.h"
 #include "sys/process.h"
@@ -46,12 +47,15 @@ Result<UniqueFd> init_pidfd(const ContainerRecord& r) {
     return fd;
 }
 
+// The runtime-spec state that hooks read on stdin (pid omitted when 0).
 std::string hooks_state(const ContainerRecord& r, const char* status, pid_t pid) {
-    nlohmann::json j = {
-        {"ociVersion", oci::kSpecVersion}, {"id", r.id}, {"status", status}, {"bundle", r.bundle}};
-    if (pid > 0) j["pid"] = pid;
-    if (!r.annotations.empty()) j["annotations"] = r.annotations;
-    return j.dump();
+    oci::State st;
+    st.id = r.id;
+    st.status = status;
+    st.pid = pid;
+    st.bundle = r.bundle;
+    st.annotations = r.annotations;
+    return oci::state_to_json(st);
 }
 
 }  // namespace

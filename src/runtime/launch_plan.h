@@ -73,7 +73,7 @@ Result<NamespacePlan> plan_namespaces(const oci::Spec& spec);
 // none). Runs inside the container after switch_root.
 Result<std::string> find_executable(const std::string& name, const std::vector<std::string>& env);
 
-// Host pid of this process's container init, as hooks see it.
+// The state JSON hooks read on stdin; pid is the init's pid as the host sees it.
 std::string state_json_for_hooks(const LaunchOptions& o, const oci::Spec& spec, pid_t pid,
                                  const char* status);
 
