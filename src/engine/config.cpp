@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 
+#include "engine/spec_parts.h"
 #include "oci/default_spec.h"
 #include "sys/file.h"
 
@@ -122,6 +123,9 @@ Result<json> make_config(const RunRequest& req, const image::ImageConfig& img,
     json host;
     host["AutoRemove"] = req.auto_remove;
     host["NetworkMode"] = "none";
+    // A deep merge: image Labels and flag Labels combine, as docker's.
+    c.merge_patch(req.config_extra);
+    host.merge_patch(req.host_config);
     return json{{"Config", c}, {"HostConfig", host}};
 }
 
@@ -179,21 +183,10 @@ Result<oci::User> resolve_user(const std::string& spec, const std::string& rootf
     return u;
 }
 
-Status write_etc_files(const std::string& bundle, const std::string& hostname) {
-    TRY(sys::write_file_atomic(bundle + "/hostname", hostname + "\n"));
-    TRY(sys::write_file_atomic(bundle + "/hosts",
-                               "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                               "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\t"
-                               "ip6-allnodes\nff02::2\tip6-allrouters\n"));
-    // docker copies the host's resolv.conf (the container cannot reach a
-    // loopback resolver, but with --network none nothing resolves anyway).
-    auto resolv = sys::read_file("/etc/resolv.conf");
-    TRY(sys::write_file_atomic(bundle + "/resolv.conf", resolv.ok() ? *resolv : ""));
-    return {};
-}
-
-Result<oci::Spec> build_spec(const json& config, const std::string& id, const std::string& bundle) {
-    const json& c = config.at("Config");
+Result<oci::Spec> build_spec(const json& container, const std::string& id, const Paths& paths) {
+    const json& c = container.at("Config");
+    const json host = container.value("HostConfig", json::object());
+    const std::string bundle = paths.bundle(id);
     oci::Spec s = oci::default_spec(false);
     s.root = oci::Root{bundle + "/rootfs", false};
     s.hostname = c.value("Hostname", id.substr(0, 12));
@@ -219,14 +212,11 @@ Result<oci::Spec> build_spec(const json& config, const std::string& id, const st
     l.cgroups_path.clear();
     // docker's masked list adds these to runc's.
     for (const char* m : {"/sys/devices/virtual/powercap"}) l.masked_paths.push_back(m);
-    for (const char* f : {"hostname", "hosts", "resolv.conf"}) {
-        oci::Mount m;
-        m.destination = std::string("/etc/") + f;
-        m.type = "bind";
-        m.source = bundle + "/" + f;
-        m.options = {"rbind", "rprivate"};
-        s.mounts.push_back(m);
-    }
+    const SpecInput in{c, host, paths, id};
+    TRY(apply_limits(in, s));
+    TRY(apply_security(in, s));
+    TRY(apply_network(in, s));
+    TRY(apply_storage(in, s));
     return s;
 }
 

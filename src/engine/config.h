@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "engine/paths.h"
 #include "image/manifest.h"
 #include "oci/spec.h"
 
@@ -27,6 +28,11 @@ struct RunRequest {
     bool tty = false;
     bool interactive = false;
     bool auto_remove = false;
+    // Docker-shaped fields set by the flag groups (cli/nook/flags_*.cpp),
+    // with docker's names (Engine API ContainerCreate): merged over the
+    // defaults by make_config, into "Config" and "HostConfig" respectively.
+    nlohmann::json config_extra = nlohmann::json::object();
+    nlohmann::json host_config = nlohmann::json::object();
 };
 
 // Config and HostConfig for a new container; fails when no command results.
@@ -41,13 +47,11 @@ std::vector<std::string> command_of(const nlohmann::json& config);
 Result<oci::User> resolve_user(const std::string& spec, const std::string& rootfs);
 
 // The OCI spec for the container: docker's defaults (capabilities, masked
-// paths, namespaces, cgroup /nook/<id> by the runtime's default) with the config's process, and
-// /etc/hostname, /etc/hosts, /etc/resolv.conf bind-mounted from the bundle.
-Result<oci::Spec> build_spec(const nlohmann::json& config, const std::string& id,
-                             const std::string& bundle);
-
-// Write hostname, hosts and resolv.conf into the bundle for build_spec's mounts.
-Status write_etc_files(const std::string& bundle, const std::string& hostname);
+// paths, namespaces, cgroup /nook/<id> by the runtime's default) with the
+// config's process, then the parts in spec_parts.h (limits, security,
+// network, storage) from HostConfig. `container` is {"Config", "HostConfig"}.
+Result<oci::Spec> build_spec(const nlohmann::json& container, const std::string& id,
+                             const Paths& paths);
 
 // docker's default capability set.
 const std::vector<std::string>& default_capabilities();

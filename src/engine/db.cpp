@@ -1,6 +1,7 @@
 #include "engine/db.h"
 
 #include <cerrno>
+#include <iterator>
 
 #include "sys/file.h"
 
@@ -19,9 +20,15 @@ CREATE TABLE IF NOT EXISTS containers (
   error TEXT NOT NULL DEFAULT '')
 )";
 
+// Schema changes after the first release, in order: entry i moves a database
+// from PRAGMA user_version i to i+1. Append only; never edit an entry.
+constexpr const char* kMigrations[] = {
+    "ALTER TABLE containers ADD COLUMN restart_count INTEGER NOT NULL DEFAULT 0",
+};
+
 constexpr const char* kColumns =
     "id, name, image, image_id, config, created, status, pid, monitor_pid, monitor_start, "
-    "exit_code, started_at, finished_at, oom_killed, error";
+    "exit_code, started_at, finished_at, oom_killed, error, restart_count";
 
 // A prepared statement, finalized on scope exit.
 class Stmt {
@@ -75,6 +82,7 @@ ContainerRow row_from(const Stmt& s) {
     r.finished_at = s.col_text(12);
     r.oom_killed = s.col_num(13) != 0;
     r.error = s.col_text(14);
+    r.restart_count = static_cast<int>(s.col_num(15));
     return r;
 }
 
@@ -109,7 +117,35 @@ Result<Db> Db::open(const std::string& path) {
     TRY(d.exec("PRAGMA journal_mode=WAL"));
     TRY(d.exec("PRAGMA synchronous=NORMAL"));
     TRY(d.exec(kSchema));
+    TRY(d.migrate());
     return d;
+}
+
+Result<size_t> Db::schema_version() {
+    Stmt v(db_.get(), "PRAGMA user_version");
+    if (!v.prepared() || v.step() != SQLITE_ROW) return v.error("read schema version");
+    return static_cast<size_t>(v.col_num(0));
+}
+
+Status Db::migrate() {
+    TRY_ASSIGN(size_t have, schema_version());
+    for (size_t i = have; i < std::size(kMigrations); i++) {
+        // One transaction per step: a concurrent opener waits for us, then
+        // sees the new version and skips the step.
+        TRY(exec("BEGIN IMMEDIATE"));
+        auto step = [&]() -> Status {
+            TRY_ASSIGN(size_t now, schema_version());
+            if (now > i) return {};
+            TRY(exec(kMigrations[i]).context("migrate schema to version " + std::to_string(i + 1)));
+            return exec("PRAGMA user_version=" + std::to_string(i + 1));
+        }();
+        if (!step.ok()) {
+            (void)exec("ROLLBACK");
+            return step;
+        }
+        TRY(exec("COMMIT"));
+    }
+    return {};
 }
 
 Status Db::exec(const std::string& sql) {
@@ -124,12 +160,12 @@ Status Db::exec(const std::string& sql) {
 
 Status Db::insert(const ContainerRow& r) {
     Stmt s(db_.get(), std::string("INSERT INTO containers (") + kColumns +
-                          ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)");
+                          ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
     if (!s.prepared()) return s.error("insert container");
     s.text(1, r.id).text(2, r.name).text(3, r.image).text(4, r.image_id).text(5, r.config);
     s.text(6, r.created).text(7, r.status).num(8, r.pid).num(9, r.monitor_pid);
     s.num(10, static_cast<int64_t>(r.monitor_start)).num(11, r.exit_code).text(12, r.started_at);
-    s.text(13, r.finished_at).num(14, r.oom_killed).text(15, r.error);
+    s.text(13, r.finished_at).num(14, r.oom_killed).text(15, r.error).num(16, r.restart_count);
     int rc = s.step();
     if (rc == SQLITE_CONSTRAINT) {
         auto existing = resolve(r.name);
@@ -146,12 +182,13 @@ Status Db::insert(const ContainerRow& r) {
 Status Db::update(const ContainerRow& r) {
     Stmt s(db_.get(),
            "UPDATE containers SET status=?2, pid=?3, monitor_pid=?4, monitor_start=?5, "
-           "exit_code=?6, started_at=?7, finished_at=?8, oom_killed=?9, error=?10, config=?11 "
-           "WHERE id=?1");
+           "exit_code=?6, started_at=?7, finished_at=?8, oom_killed=?9, error=?10, config=?11, "
+           "restart_count=?12 WHERE id=?1");
     if (!s.prepared()) return s.error("update container");
     s.text(1, r.id).text(2, r.status).num(3, r.pid).num(4, r.monitor_pid);
     s.num(5, static_cast<int64_t>(r.monitor_start)).num(6, r.exit_code).text(7, r.started_at);
     s.text(8, r.finished_at).num(9, r.oom_killed).text(10, r.error).text(11, r.config);
+    s.num(12, r.restart_count);
     if (s.step() != SQLITE_DONE) return s.error("update container " + r.id);
     return {};
 }

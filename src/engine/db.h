@@ -31,6 +31,7 @@ struct ContainerRow {
     std::string finished_at;
     bool oom_killed = false;
     std::string error;
+    int restart_count = 0;  // restarts by the restart policy since the last `start`
 };
 
 class Db {
@@ -52,6 +53,9 @@ class Db {
         void operator()(sqlite3* d) const { sqlite3_close_v2(d); }
     };
     Status exec(const std::string& sql);
+    // Bring an older database up to this schema (see kMigrations).
+    Status migrate();
+    Result<size_t> schema_version();
     std::unique_ptr<sqlite3, Closer> db_;
     std::string path_;
 };

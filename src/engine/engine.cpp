@@ -35,43 +35,6 @@ Result<Engine> Engine::open(const std::string& root, const std::string& runroot)
     return e;
 }
 
-Result<ContainerRow> Engine::create(const RunRequest& req) {
-    TRY_ASSIGN(auto store, image::Store::open(paths_.root));
-    TRY_ASSIGN(auto rec, store.resolve(req.image));
-    TRY_ASSIGN(auto img, image::image_config(store, rec));
-    ContainerRow row;
-    TRY_ASSIGN(row.id, new_container_id());
-    TRY_ASSIGN(json cfg, make_config(req, img, row.id));
-    if (!req.name.empty()) {
-        TRY(validate_name(req.name));
-        row.name = req.name[0] == '/' ? req.name.substr(1) : req.name;
-    }
-    row.image = req.image;
-    row.image_id = rec.id;
-    row.config = cfg.dump();
-    row.created = now_rfc3339_nano();
-    row.status = "created";
-    // A random name may collide with an existing one: draw again.
-    for (int attempt = 0;; attempt++) {
-        if (req.name.empty()) {
-            TRY_ASSIGN(row.name, random_name());
-        }
-        auto st = db_.insert(row);
-        if (st.ok()) break;
-        if (!req.name.empty() || st.error().code() != EEXIST || attempt > 20) return st.error();
-    }
-    auto made = [&]() -> Status {
-        TRY(sys::mkdir_p(paths_.data_dir(row.id), 0700));
-        TRY_ASSIGN(auto fd, sys::open_file(paths_.log(row.id), O_WRONLY | O_CREAT, 0640));
-        return {};
-    }();
-    if (!made.ok()) {
-        (void)purge(row.id);
-        return std::move(made).error();
-    }
-    return row;
-}
-
 Result<ContainerRow> Engine::get(const std::string& name_or_id) {
     TRY_ASSIGN(auto row, db_.resolve(name_or_id));
     TRY(reconcile(row));

@@ -12,11 +12,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "base/log.h"
 #include "engine/engine.h"
 #include "engine/json_log.h"
+#include "engine/spec_parts.h"
 #include "engine/status_pipe.h"
 #include "engine/times.h"
 #include "image/snapshot.h"
@@ -53,8 +55,9 @@ Result<Running> launch(Engine& eng, ContainerRow& row) {
     TRY(sys::mkdir_p(p.bundle(row.id), 0700));
     TRY_ASSIGN(auto images, image::Store::open(p.root));
     TRY(image::mount_rootfs(images, row.image_id, row.id, p.rootfs(row.id)).context("rootfs"));
-    TRY_ASSIGN(oci::Spec spec, build_spec(cfg, row.id, p.bundle(row.id)));
-    TRY(write_etc_files(p.bundle(row.id), spec.hostname));
+    TRY_ASSIGN(oci::Spec spec, build_spec(cfg, row.id, p));
+    const SpecInput in{cfg["Config"], cfg["HostConfig"], p, row.id};
+    TRY(write_etc_files(in, spec));
     TRY(sys::write_file_atomic(p.bundle(row.id) + "/config.json", oci::to_json(spec, true), 0600));
 
     // The init inherits our fds 1 and 2: point them at the pipes while it is
@@ -91,8 +94,13 @@ Result<Running> launch(Engine& eng, ContainerRow& row) {
     if (!created.ok()) return std::move(created).error();
     created->lock = runtime::ContainerLock();  // start takes it again
     // --network none as docker: a new namespace whose lo is up.
-    if (auto s = sys::bring_up_loopback(created->init.get()); !s.ok())
-        return std::move(s).error().context("network");
+    const bool own_netns =
+        std::any_of(spec.linux_->namespaces.begin(), spec.linux_->namespaces.end(),
+                    [](const oci::Namespace& n) { return n.type == "network" && n.path.empty(); });
+    if (own_netns) {
+        if (auto s = sys::bring_up_loopback(created->init.get()); !s.ok())
+            return std::move(s).error().context("network");
+    }
     if (auto s = runtime::start_container(store, row.id); !s.ok()) return std::move(s).error();
 
     Running r;

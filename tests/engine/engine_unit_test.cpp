@@ -77,10 +77,11 @@ TEST(BuildSpec, DockerDefaults) {
     r.hostname = "box";
     auto j = make_config(r, image_with(nlohmann::json::object()), kId);
     ASSERT_TRUE(j.ok());
-    auto s = build_spec(*j, kId, "/nonexistent/bundle");
+    const Paths paths{"/nonexistent/root", "/nonexistent/run"};
+    auto s = build_spec(*j, kId, paths);
     ASSERT_TRUE(s.ok()) << s.error().what();
     EXPECT_EQ(s->hostname, "box");
-    EXPECT_EQ(s->root->path, "/nonexistent/bundle/rootfs");
+    EXPECT_EQ(s->root->path, paths.rootfs(kId));
     EXPECT_FALSE(s->root->readonly);
     EXPECT_EQ(s->process->capabilities->bounding.size(), 14u);
     EXPECT_FALSE(s->process->no_new_privileges);

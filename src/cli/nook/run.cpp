@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "cli/nook/container_common.h"
+#include "cli/nook/create_flags.h"
 #include "engine/json_log.h"
 #include "engine/status_pipe.h"
 #include "sys/daemon.h"
@@ -17,38 +17,6 @@
 namespace nook::cli {
 
 namespace {
-
-struct RunFlags {
-    engine::RunRequest req;
-    std::string entrypoint;
-    bool entrypoint_set = false;
-    bool detach = false;
-};
-
-void add_create_flags(CLI::App& cmd, RunFlags& f) {
-    cmd.add_option("image", f.req.image, "Image to create the container from")->required();
-    cmd.add_option("command", f.req.cmd, "Command and arguments");
-    cmd.add_option("--name", f.req.name, "Assign a name to the container");
-    cmd.add_option("-e,--env", f.req.env, "Set environment variables (KEY=VALUE or KEY)");
-    cmd.add_option("-w,--workdir", f.req.workdir, "Working directory inside the container");
-    cmd.add_option("-u,--user", f.req.user, "Username or UID (format: <name|uid>[:<group|gid>])");
-    cmd.add_option("--entrypoint", f.entrypoint, "Overwrite the default ENTRYPOINT of the image")
-        ->each([&f](const std::string&) { f.entrypoint_set = true; });
-    cmd.add_option("--hostname", f.req.hostname, "Container host name");
-    cmd.add_flag("--rm", f.req.auto_remove, "Automatically remove the container when it exits");
-    cmd.add_flag("-t,--tty", f.req.tty, "Allocate a pseudo-TTY (not supported yet)");
-    cmd.add_flag("-i,--interactive", f.req.interactive,
-                 "Keep STDIN open (passed to the container)");
-    // Everything after IMAGE belongs to the container's command.
-    cmd.positionals_at_end();
-    cmd.prefix_command();
-}
-
-Result<engine::ContainerRow> create_from(engine::Engine& eng, RunFlags& f) {
-    if (f.req.tty) return invalid_input("-t is not supported yet by this nook");
-    if (f.entrypoint_set) f.req.entrypoint = f.entrypoint;
-    return eng.create(f.req);
-}
 
 void relay(const std::vector<engine::LogEntry>& entries) {
     for (const auto& e : entries) {

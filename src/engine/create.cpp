@@ -1,0 +1,53 @@
+// Engine::create: a new container record from an image and a RunRequest
+// (image resolved, config merged, log file made). Nothing runs yet.
+#include <fcntl.h>
+
+#include "engine/engine.h"
+#include "engine/names.h"
+#include "engine/times.h"
+#include "image/images.h"
+#include "image/store.h"
+#include "sys/file.h"
+
+namespace nook::engine {
+
+using json = nlohmann::json;
+
+Result<ContainerRow> Engine::create(const RunRequest& req) {
+    TRY_ASSIGN(auto store, image::Store::open(paths_.root));
+    TRY_ASSIGN(auto rec, store.resolve(req.image));
+    TRY_ASSIGN(auto img, image::image_config(store, rec));
+    ContainerRow row;
+    TRY_ASSIGN(row.id, new_container_id());
+    TRY_ASSIGN(json cfg, make_config(req, img, row.id));
+    if (!req.name.empty()) {
+        TRY(validate_name(req.name));
+        row.name = req.name[0] == '/' ? req.name.substr(1) : req.name;
+    }
+    row.image = req.image;
+    row.image_id = rec.id;
+    row.config = cfg.dump();
+    row.created = now_rfc3339_nano();
+    row.status = "created";
+    // A random name may collide with an existing one: draw again.
+    for (int attempt = 0;; attempt++) {
+        if (req.name.empty()) {
+            TRY_ASSIGN(row.name, random_name());
+        }
+        auto st = db_.insert(row);
+        if (st.ok()) break;
+        if (!req.name.empty() || st.error().code() != EEXIST || attempt > 20) return st.error();
+    }
+    auto made = [&]() -> Status {
+        TRY(sys::mkdir_p(paths_.data_dir(row.id), 0700));
+        TRY_ASSIGN(auto fd, sys::open_file(paths_.log(row.id), O_WRONLY | O_CREAT, 0640));
+        return {};
+    }();
+    if (!made.ok()) {
+        (void)purge(row.id);
+        return std::move(made).error();
+    }
+    return row;
+}
+
+}  // namespace nook::engine
