@@ -29,7 +29,8 @@ def pids():
 # compilers: count only processes whose executable belongs to a container
 # stack (the containers' busybox, monitors, runtimes; nook's runtime runs
 # from a sealed memfd, which shows up as "memfd:...").
-STACK_EXES = {"busybox", "conmon", "nook", "nook-runtime", "runc", "crun", "podman", "catatonit"}
+STACK_EXES = {"busybox", "conmon", "nook", "nook-runtime", "nook-monitor", "nook-init", "runc", "crun", "podman",
+              "catatonit"}
 
 
 def is_stack_process(pid):
@@ -38,7 +39,15 @@ def is_stack_process(pid):
     except OSError:
         return False
     base = os.path.basename(exe.replace(" (deleted)", ""))
-    return base in STACK_EXES or base.startswith("memfd:")
+    if base in STACK_EXES or base.startswith("memfd:"):
+        return True
+    # nook's monitors run from a detached read-only bind of the binary, whose
+    # exe link reads "/": recognise them by their process name instead.
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip() in STACK_EXES
+    except OSError:
+        return False
 
 
 def pss_kib(pid_set):

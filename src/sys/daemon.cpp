@@ -11,6 +11,7 @@
 #include <cerrno>
 
 #include "sys/retry.h"
+#include "sys/sealed_exec.h"
 
 extern char** environ;
 
@@ -72,8 +73,9 @@ Status exec_self(const std::vector<std::string>& argv, const std::vector<std::st
     for (char** e = environ; e && *e; e++) ev.push_back(*e);
     for (auto& e : env_add) ev.push_back(const_cast<char*>(e.c_str()));
     ev.push_back(nullptr);
-    ::execve("/proc/self/exe", av.data(), ev.data());
-    return Error::from_errno("execve /proc/self/exe");
+    // The engine's monitor becomes the parent of container processes, which
+    // must not be able to write to this binary (see sealed_exec.h).
+    return exec_protected(av.data(), ev.data()).context("re-execute " + argv[0]);
 }
 
 Result<std::string> random_bytes(size_t n) {

@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <linux/memfd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -16,8 +18,27 @@ extern char** environ;
 namespace nook::sys {
 
 namespace {
+
 constexpr int kSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+
+Status execveat_empty(int fd, char* const* argv, char* const* envp, const char* what) {
+    ::syscall(SYS_execveat, fd, "", argv, envp ? envp : environ, AT_EMPTY_PATH);
+    return Error::from_errno(what);
 }
+
+// A detached, read-only bind mount of our own binary. It exists only as
+// long as an fd or an exe mapping refers to it: nothing to clean up.
+Result<UniqueFd> readonly_bind_of_self() {
+    UniqueFd tree(::open_tree(AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+    if (!tree) return Error::from_errno("open_tree /proc/self/exe");
+    struct mount_attr attr = {};
+    attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+    if (::mount_setattr(tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+        return Error::from_errno("make the bind of /proc/self/exe read-only");
+    return tree;
+}
+
+}  // namespace
 
 bool running_from_sealed_memfd() {
     UniqueFd self(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
@@ -26,7 +47,13 @@ bool running_from_sealed_memfd() {
     return seals >= 0 && (seals & kSeals) == kSeals;
 }
 
-Status reexec_from_sealed_memfd(char** argv) {
+bool running_from_protected_binary() {
+    struct statvfs vfs;
+    if (::statvfs("/proc/self/exe", &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) return true;
+    return running_from_sealed_memfd();
+}
+
+Status reexec_from_sealed_memfd(char* const* argv, char* const* envp) {
     UniqueFd self(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC));
     if (!self) return Error::from_errno("open /proc/self/exe");
     struct stat st;
@@ -40,8 +67,18 @@ Status reexec_from_sealed_memfd(char** argv) {
         if (n <= 0) return Error::from_errno("copy runtime binary into memfd");
     }
     if (::fcntl(mem.get(), F_ADD_SEALS, kSeals) < 0) return Error::from_errno("seal memfd");
-    ::syscall(SYS_execveat, mem.get(), "", argv, environ, AT_EMPTY_PATH);
-    return Error::from_errno("execveat sealed runtime");
+    return execveat_empty(mem.get(), argv, envp, "execveat sealed runtime");
+}
+
+Status exec_protected(char* const* argv, char* const* envp) {
+    // Without CAP_SYS_ADMIN (rootless) or open_tree (old kernels) the bind
+    // fails and the copy is the way.
+    if (auto ro = readonly_bind_of_self(); ro.ok()) {
+        auto failed = execveat_empty(ro->get(), argv, envp, "execveat read-only runtime");
+        // An exec that failed on the bind (e.g. a noexec quirk) still has the copy.
+        (void)failed;
+    }
+    return reexec_from_sealed_memfd(argv, envp);
 }
 
 }  // namespace nook::sys

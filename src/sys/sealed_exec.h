@@ -1,16 +1,33 @@
 // Protection against CVE-2019-5736 (a container overwriting the runtime binary
-// through /proc/PID/exe): processes that enter a container must execute from
-// a sealed, anonymous copy of the binary, never from the file on disk.
+// through /proc/PID/exe): processes that enter a container must execute a
+// binary that cannot be written through that link, never the plain file on
+// a writable mount.
+//
+// Two ways, cheapest first:
+//  1. a read-only bind mount of the binary, detached (open_tree CLONE, never
+//     attached to any mount namespace, so a container cannot find it to
+//     remount it): opening /proc/PID/exe for writing fails with EROFS. It
+//     costs tens of microseconds and needs CAP_SYS_ADMIN.
+//  2. a sealed memfd copy of the binary (F_SEAL_WRITE...): works unprivileged,
+//     but copies the whole binary on every start (milliseconds).
 #pragma once
 
 #include "base/result.h"
 
 namespace nook::sys {
 
+// True when /proc/self/exe cannot be written through: a sealed memfd, or a
+// file on a read-only mount.
+bool running_from_protected_binary();
 // True when /proc/self/exe is a memfd sealed against writes.
 bool running_from_sealed_memfd();
-// Copy /proc/self/exe into a sealed memfd and execve it with the same argv and
-// environ. Returns only on failure.
-Status reexec_from_sealed_memfd(char** argv);
+
+// Execute /proc/self/exe again from a protected copy (read-only bind, else
+// sealed memfd) with argv and envp (nullptr: our environ). Returns only on
+// failure.
+Status exec_protected(char* const* argv, char* const* envp = nullptr);
+
+// Force the sealed-memfd way (for tests and hosts without open_tree).
+Status reexec_from_sealed_memfd(char* const* argv, char* const* envp = nullptr);
 
 }  // namespace nook::sys

@@ -39,12 +39,13 @@ std::string_view find_verb(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     using namespace nook;
-    // Verbs that put a process into a container run from a sealed copy of
-    // the binary (CVE-2019-5736). The copy costs well under a millisecond.
+    // Verbs that put a process into a container run from a binary that
+    // cannot be written through /proc/PID/exe (CVE-2019-5736): a detached
+    // read-only bind of it, else a sealed copy (see sys/sealed_exec.h).
     auto verb = cli::find_verb(argc, argv);
     if ((verb == "create" || verb == "run" || verb == "exec") &&
-        !sys::running_from_sealed_memfd()) {
-        auto r = sys::reexec_from_sealed_memfd(argv);
+        !sys::running_from_protected_binary()) {
+        auto r = sys::exec_protected(argv);
         std::fprintf(stderr, "nook-runtime: %s\n", r.error().what().c_str());
         return 1;
     }
