@@ -28,9 +28,11 @@ test: deps
 
 # Only the programs (not the tests), so `make demo` is quick on a fresh machine.
 install: configure
-	cmake --build $(BUILD) -j $(JOBS) --target nook-runtime nook
+	cmake --build $(BUILD) -j $(JOBS) --target nook-runtime nook nook-init nook-monitor
 	install -D -m 0755 $(BUILD)/bin/nook-runtime $(DESTDIR)$(PREFIX)/bin/nook-runtime
 	install -D -m 0755 $(BUILD)/bin/nook $(DESTDIR)$(PREFIX)/bin/nook
+	install -D -m 0755 $(BUILD)/bin/nook-init $(DESTDIR)$(PREFIX)/libexec/nook/nook-init
+	install -D -m 0755 $(BUILD)/bin/nook-monitor $(DESTDIR)$(PREFIX)/libexec/nook/nook-monitor
 
 demo: deps
 	$(MAKE) install

@@ -59,13 +59,24 @@ echo "== back on the host: the container exited 0 and left nothing behind:"
 echo
 echo "== the nook engine: an image from the same rootfs, then docker-style commands"
 tar -C "$demo/bundle/rootfs" -cf "$demo/busybox.tar" .
-nook import "$demo/busybox.tar" busybox:latest >/dev/null
+nook import "$demo/busybox.tar" busybox:latest -c 'CMD ["/bin/sh"]' >/dev/null
 nook images
 nook run --rm busybox sh -c 'echo "in a container from an image: hostname $(hostname), pid $$"'
+echo "-- limits from docker's flags, read from inside the container:"
+nook run --rm --memory 64m --pids-limit 64 --cpus 0.5 busybox sh -c '
+  cg=/sys/fs/cgroup
+  if [ -f $cg/memory.max ]; then echo "memory.max $(cat $cg/memory.max)  pids.max $(cat $cg/pids.max)  cpu.max $(cat $cg/cpu.max)"
+  else echo "memory limit $(cat $cg/memory/memory.limit_in_bytes)  pids.max $(cat $cg/pids/pids.max)  cpu quota $(cat $cg/cpu/cpu.cfs_quota_us)/$(cat $cg/cpu/cpu.cfs_period_us)"; fi'
 nook run -d --name demo-sleeper busybox sleep 60 >/dev/null
 nook ps
 nook exec demo-sleeper ps -o pid,comm
 nook rm -f demo-sleeper >/dev/null
+
+# Leave a busybox image in the default store so the user can try it.
+if ! "$NOOK" image inspect busybox >/dev/null 2>&1; then
+  "$NOOK" import "$demo/busybox.tar" busybox:latest -c 'CMD ["/bin/sh"]' >/dev/null
+fi
 echo "== done. Try it yourself (as root):"
-echo "   nook import <rootfs.tar> busybox && nook run --rm busybox sh -c 'hostname; ps'"
+echo "   nook run -it --rm busybox sh"
+echo "   nook run -d --name web busybox sh -c 'while true; do date; sleep 1; done' && nook logs -f web"
 echo "   nook-runtime spec && nook-runtime run mybox   # in a bundle directory"

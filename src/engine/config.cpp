@@ -10,17 +10,17 @@
 
 namespace nook::engine {
 
-namespace {
-
-using json = nlohmann::json;
-
-std::vector<std::string> strings_of(const json& j) {
+std::vector<std::string> json_strings(const nlohmann::json& j) {
     std::vector<std::string> out;
     if (j.is_array())
         for (auto& v : j)
             if (v.is_string()) out.push_back(v.get<std::string>());
     return out;
 }
+
+namespace {
+
+using json = nlohmann::json;
 
 std::string key_of(const std::string& kv) {
     return kv.substr(0, kv.find('='));
@@ -86,8 +86,8 @@ Result<json> make_config(const RunRequest& req, const image::ImageConfig& img,
                          const std::string& id) {
     json ic = img.raw.contains("config") && img.raw["config"].is_object() ? img.raw["config"]
                                                                           : json::object();
-    std::vector<std::string> entrypoint = strings_of(ic.value("Entrypoint", json()));
-    std::vector<std::string> cmd = strings_of(ic.value("Cmd", json()));
+    std::vector<std::string> entrypoint = json_strings(ic.value("Entrypoint", json()));
+    std::vector<std::string> cmd = json_strings(ic.value("Cmd", json()));
     if (req.entrypoint) {
         // docker: a new entrypoint drops the image's Cmd too.
         entrypoint = req.entrypoint->empty() ? std::vector<std::string>{}
@@ -98,7 +98,7 @@ Result<json> make_config(const RunRequest& req, const image::ImageConfig& img,
     if (entrypoint.empty() && cmd.empty())
         return invalid_input("no command specified for image \"" + req.image + "\"");
 
-    std::vector<std::string> env = strings_of(ic.value("Env", json()));
+    std::vector<std::string> env = json_strings(ic.value("Env", json()));
     bool has_path = false;
     for (auto& e : env) has_path |= key_of(e) == "PATH";
     if (!has_path)
@@ -108,6 +108,13 @@ Result<json> make_config(const RunRequest& req, const image::ImageConfig& img,
 
     json c;
     c["Hostname"] = req.hostname.empty() ? id.substr(0, 12) : req.hostname;
+    // docker: a container on the host's network (or UTS namespace) shows
+    // the host's name.
+    if (req.hostname.empty() && (req.host_config.value("NetworkMode", "") == "host" ||
+                                 req.host_config.value("UTSMode", "") == "host")) {
+        auto h = sys::read_file("/proc/sys/kernel/hostname");
+        if (h.ok()) c["Hostname"] = h->substr(0, h->find('\n'));
+    }
     c["Domainname"] = "";
     c["User"] = req.user.empty() ? ic.value("User", "") : req.user;
     c["AttachStdin"] = req.interactive;
@@ -120,9 +127,13 @@ Result<json> make_config(const RunRequest& req, const image::ImageConfig& img,
     c["Entrypoint"] = entrypoint.empty() ? json() : json(entrypoint);
     c["Labels"] = ic.contains("Labels") && ic["Labels"].is_object() ? ic["Labels"] : json::object();
     if (ic.contains("StopSignal")) c["StopSignal"] = ic["StopSignal"];
+    // Recorded as docker does; nothing acts on them yet.
+    for (const char* k : {"Volumes", "ExposedPorts"})
+        if (ic.contains(k) && ic[k].is_object()) c[k] = ic[k];
     json host;
     host["AutoRemove"] = req.auto_remove;
     host["NetworkMode"] = "none";
+    host["ShmSize"] = int64_t{64} * 1024 * 1024;  // docker's default /dev/shm
     // A deep merge: image Labels and flag Labels combine, as docker's.
     c.merge_patch(req.config_extra);
     host.merge_patch(req.host_config);
@@ -130,8 +141,8 @@ Result<json> make_config(const RunRequest& req, const image::ImageConfig& img,
 }
 
 std::vector<std::string> command_of(const json& config) {
-    auto out = strings_of(config.value("Entrypoint", json()));
-    for (auto& s : strings_of(config.value("Cmd", json()))) out.push_back(s);
+    auto out = json_strings(config.value("Entrypoint", json()));
+    for (auto& s : json_strings(config.value("Cmd", json()))) out.push_back(s);
     return out;
 }
 
@@ -163,24 +174,18 @@ Result<oci::User> resolve_user(const std::string& spec, const std::string& rootf
                                  ": no matching entries in passwd file");
     }
     if (!group.empty()) {
-        if (auto n = as_number(group)) {
-            u.gid = *n;
-        } else {
-            bool found = false;
-            for (auto& f : read_colon_db(rootfs + "/etc/group"))
-                if (f[0] == group && as_number(f[2])) {
-                    u.gid = *as_number(f[2]);
-                    found = true;
-                    break;
-                }
-            if (!found)
-                return invalid_input("unable to find group " + group +
-                                     ": no matching entries in group file");
-        }
+        TRY_ASSIGN(u.gid, resolve_group(group, rootfs));
     } else if (!gid_set) {
         u.gid = 0;
     }
     return u;
+}
+
+Result<uint32_t> resolve_group(const std::string& group, const std::string& rootfs) {
+    if (auto n = as_number(group)) return *n;
+    for (auto& f : read_colon_db(rootfs + "/etc/group"))
+        if (f[0] == group && as_number(f[2])) return *as_number(f[2]);
+    return invalid_input("unable to find group " + group + ": no matching entries in group file");
 }
 
 Result<oci::Spec> build_spec(const json& container, const std::string& id, const Paths& paths) {
@@ -195,11 +200,11 @@ Result<oci::Spec> build_spec(const json& container, const std::string& id, const
     p.terminal = c.value("Tty", false);
     p.args = command_of(c);
     if (p.args.empty()) return invalid_input("container " + id + " has no command");
-    p.env = strings_of(c.value("Env", json()));
+    p.env = json_strings(c.value("Env", json()));
     if (p.terminal) p.env.push_back("TERM=xterm");
     p.env.push_back("HOSTNAME=" + s.hostname);
     p.cwd = c.value("WorkingDir", "");
-    if (p.cwd.empty()) p.cwd = "/";
+    if (p.cwd.empty()) p.cwd.push_back('/');  // (= "/" trips GCC 12 -Wrestrict)
     TRY_ASSIGN(p.user, resolve_user(c.value("User", ""), bundle + "/rootfs"));
     p.no_new_privileges = false;  // docker's default
     oci::Capabilities caps;

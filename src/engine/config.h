@@ -28,6 +28,7 @@ struct RunRequest {
     bool tty = false;
     bool interactive = false;
     bool auto_remove = false;
+    std::string pull = "missing";  // --pull: missing, always or never
     // Docker-shaped fields set by the flag groups (cli/nook/flags_*.cpp),
     // with docker's names (Engine API ContainerCreate): merged over the
     // defaults by make_config, into "Config" and "HostConfig" respectively.
@@ -45,6 +46,8 @@ std::vector<std::string> command_of(const nlohmann::json& config);
 // Resolve "user[:group]" (names or numbers) against the rootfs's /etc/passwd
 // and /etc/group; a bare uid gets the passwd entry's gid when there is one.
 Result<oci::User> resolve_user(const std::string& spec, const std::string& rootfs);
+// A group name or number (as --group-add) to a gid, by the rootfs's /etc/group.
+Result<uint32_t> resolve_group(const std::string& name_or_gid, const std::string& rootfs);
 
 // The OCI spec for the container: docker's defaults (capabilities, masked
 // paths, namespaces, cgroup /nook/<id> by the runtime's default) with the

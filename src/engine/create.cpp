@@ -2,10 +2,13 @@
 // (image resolved, config merged, log file made). Nothing runs yet.
 #include <fcntl.h>
 
+#include <cstdio>
+
 #include "engine/engine.h"
 #include "engine/names.h"
 #include "engine/times.h"
 #include "image/images.h"
+#include "image/pull.h"
 #include "image/store.h"
 #include "sys/file.h"
 
@@ -13,10 +16,38 @@ namespace nook::engine {
 
 using json = nlohmann::json;
 
-Result<ContainerRow> Engine::create(const RunRequest& req) {
+namespace {
+
+// The image by --pull's policy: missing (pull only when not stored),
+// always, never (docker's "No such image" when not stored).
+Result<image::ImageRecord> image_for(image::Store& store, const RunRequest& req) {
+    if (req.pull != "missing" && req.pull != "always" && req.pull != "never")
+        return invalid_input("invalid pull option: '" + req.pull +
+                             "': must be one of \"always\", \"missing\" or \"never\"");
+    if (req.pull != "always") {
+        auto rec = store.resolve(req.image);
+        if (rec.ok() || req.pull == "never" || rec.error().code() != ENOENT) return rec;
+        std::fprintf(stderr, "Unable to find image '%s' locally\n", req.image.c_str());
+    }
+    TRY_ASSIGN(auto pulled, image::pull_image(store, req.image, image::PullOptions{}));
+    return pulled.record;
+}
+
+}  // namespace
+
+Result<ContainerRow> Engine::create(const RunRequest& req_in) {
     TRY_ASSIGN(auto store, image::Store::open(paths_.root));
-    TRY_ASSIGN(auto rec, store.resolve(req.image));
+    TRY_ASSIGN(auto rec, image_for(store, req_in));
     TRY_ASSIGN(auto img, image::image_config(store, rec));
+    RunRequest req = req_in;
+    // --network container:NAME joins that container's namespace: keep its
+    // id, as docker does, so a rename cannot redirect it.
+    std::string net = req.host_config.value("NetworkMode", "");
+    if (net.rfind("container:", 0) == 0) {
+        auto other = get(net.substr(10));
+        if (!other.ok()) return std::move(other).error().context("--network " + net);
+        req.host_config["NetworkMode"] = "container:" + other->id;
+    }
     ContainerRow row;
     TRY_ASSIGN(row.id, new_container_id());
     TRY_ASSIGN(json cfg, make_config(req, img, row.id));

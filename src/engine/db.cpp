@@ -167,15 +167,27 @@ Status Db::insert(const ContainerRow& r) {
     s.num(10, static_cast<int64_t>(r.monitor_start)).num(11, r.exit_code).text(12, r.started_at);
     s.text(13, r.finished_at).num(14, r.oom_killed).text(15, r.error).num(16, r.restart_count);
     int rc = s.step();
-    if (rc == SQLITE_CONSTRAINT) {
-        auto existing = resolve(r.name);
-        std::string by = existing.ok() ? " by container \"" + existing->id + "\"" : "";
-        return Error(EEXIST, "the container name \"/" + r.name + "\" is already in use" + by +
-                                 ". You have to remove (or rename) that container to be able "
-                                 "to reuse that name.")
-            .without_errno_text();
-    }
+    if (rc == SQLITE_CONSTRAINT) return name_in_use(r.name);
     if (rc != SQLITE_DONE) return s.error("insert container " + r.id);
+    return {};
+}
+
+Error Db::name_in_use(const std::string& name) const {
+    auto existing = resolve(name);
+    std::string by = existing.ok() ? " by container \"" + existing->id + "\"" : "";
+    return Error(EEXIST, "the container name \"/" + name + "\" is already in use" + by +
+                             ". You have to remove (or rename) that container to be able "
+                             "to reuse that name.")
+        .without_errno_text();
+}
+
+Status Db::rename(const std::string& id, const std::string& new_name) {
+    Stmt s(db_.get(), "UPDATE containers SET name=?2 WHERE id=?1");
+    if (!s.prepared()) return s.error("rename container");
+    s.text(1, id).text(2, new_name);
+    int rc = s.step();
+    if (rc == SQLITE_CONSTRAINT) return name_in_use(new_name);
+    if (rc != SQLITE_DONE) return s.error("rename container " + id);
     return {};
 }
 

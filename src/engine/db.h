@@ -32,6 +32,8 @@ struct ContainerRow {
     bool oom_killed = false;
     std::string error;
     int restart_count = 0;  // restarts by the restart policy since the last `start`
+    // Derived, not stored: the cgroup freezer says FROZEN (Engine::get/list fill it).
+    bool paused = false;
 };
 
 class Db {
@@ -43,6 +45,8 @@ class Db {
     // Rewrite every mutable field of r (by id).
     Status update(const ContainerRow& r);
     Status remove(const std::string& id);
+    // Fails with EEXIST (docker's "already in use" text) when the name is taken.
+    Status rename(const std::string& id, const std::string& new_name);
     Result<ContainerRow> get(const std::string& id) const;
     Result<std::vector<ContainerRow>> list() const;
     // Exact name, exact id, then unique id prefix (docker's order).
@@ -53,6 +57,7 @@ class Db {
         void operator()(sqlite3* d) const { sqlite3_close_v2(d); }
     };
     Status exec(const std::string& sql);
+    Error name_in_use(const std::string& name) const;
     // Bring an older database up to this schema (see kMigrations).
     Status migrate();
     Result<size_t> schema_version();

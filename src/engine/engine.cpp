@@ -1,17 +1,23 @@
 // Engine: creating, finding, inspecting and removing containers.
 #include "engine/engine.h"
 
+#include "engine/attach_client.h"
+
 #include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "engine/names.h"
 #include "engine/times.h"
+#include "engine/volumes.h"
 #include "image/images.h"
 #include "image/snapshot.h"
 #include "image/store.h"
+#include "runtime/cgroups/manager.h"
 #include "runtime/container_ops.h"
 #include "sys/daemon.h"
 #include "sys/file.h"
+#include "sys/fs_extra.h"
 #include "sys/process.h"
 
 namespace nook::engine {
@@ -47,19 +53,47 @@ Result<std::vector<ContainerRow>> Engine::list() {
     return rows;
 }
 
+Result<Engine::Locked> Engine::lock(const std::string& name_or_id) {
+    TRY_ASSIGN(auto row, db_.resolve(name_or_id));
+    TRY_ASSIGN(auto guard, lock_container(paths_, row.id));
+    // Whoever held the lock before us may have changed or removed it.
+    auto fresh = db_.get(row.id);
+    if (!fresh.ok()) {
+        guard.unlink_file();
+        return Error(ENOENT, "No such container: " + name_or_id).without_errno_text();
+    }
+    TRY(reconcile(*fresh));
+    return Locked{std::move(guard), std::move(*fresh)};
+}
+
+namespace {
+
+// The monitor process of row is alive (a zombie under a subreaper is not).
+bool monitor_alive(const ContainerRow& row) {
+    if (row.monitor_pid <= 0) return false;
+    auto st = sys::process_stat(row.monitor_pid);
+    return st.ok() && st->start_time == row.monitor_start && st->state != 'Z' && st->state != 'X';
+}
+
+}  // namespace
+
 Status Engine::reconcile(ContainerRow& row) {
-    if (row.status != "running" || row.monitor_pid <= 0) return {};
-    // A dead monitor may linger as a zombie under a subreaper: not alive.
-    auto alive = [&] {
-        auto st = sys::process_stat(row.monitor_pid);
-        return st.ok() && st->start_time == row.monitor_start && st->state != 'Z' &&
-               st->state != 'X';
-    };
-    if (alive()) return {};
-    // The monitor is gone: nobody will record the exit. Re-read first, as
-    // it may have finished between our read and now.
+    row.paused = false;
+    if (row.status != "running" && row.status != "restarting") return {};
+    if (monitor_alive(row)) {
+        if (row.status == "running") {
+            // Paused is the freezer's state, not a stored one, so a pause by
+            // any tool (nook-runtime pause too) shows.
+            auto st = runtime::load_state(runtime_store(), row.id);
+            row.paused = st.ok() && st->status == "paused";
+        }
+        return {};
+    }
+    // The monitor is gone (kill -9, reboot: the runroot tmpfs is empty):
+    // nobody will record the exit. Re-read first, as it may have finished
+    // between our read and now.
     TRY_ASSIGN(row, db_.get(row.id));
-    if (row.status != "running" || alive()) return {};
+    if ((row.status != "running" && row.status != "restarting") || monitor_alive(row)) return {};
     release_resources(row.id);
     row.status = "exited";
     row.exit_code = 255;
@@ -71,9 +105,18 @@ Status Engine::reconcile(ContainerRow& row) {
 
 void Engine::release_resources(const std::string& id) {
     auto store = runtime_store();
-    if (store.exists(id)) (void)runtime::delete_container(store, id, true);
+    if (store.exists(id)) {
+        (void)runtime::delete_container(store, id, true);
+    } else if (auto cg = runtime::cgroups::make_manager("", id); cg.ok()) {
+        // No runtime state (runroot wiped) but the default cgroup may
+        // remain: its processes died with the container's init.
+        (void)(*cg)->kill_all(SIGKILL);
+        (void)(*cg)->destroy();
+    }
     if (auto images = image::Store::open(paths_.root); images.ok())
         (void)image::unmount_rootfs(*images, id, paths_.rootfs(id));
+    // A lazily detached leftover (or a copy-fallback bind) must not survive.
+    if (sys::is_mount_point(paths_.rootfs(id))) (void)sys::unmount(paths_.rootfs(id));
 }
 
 Status Engine::purge(const std::string& id) {
@@ -84,23 +127,55 @@ Status Engine::purge(const std::string& id) {
     // mount any more, or remove_tree would refuse to cross into it.
     TRY(sys::remove_tree(paths_.bundle(id)).context("remove bundle of " + id));
     TRY(sys::remove_tree(paths_.data_dir(id)).context("remove data of " + id));
-    return db_.remove(id);
+    TRY(db_.remove(id));
+    // Waiters on the lock see the file gone and report the container missing.
+    ::unlink(lock_path(paths_, id).c_str());
+    return {};
 }
 
-Status Engine::remove(const std::string& name_or_id, bool force) {
-    TRY_ASSIGN(auto row, get(name_or_id));
-    if (row.status == "running") {
-        if (!force)
-            return invalid_input("cannot remove container \"/" + row.name +
-                                 "\": container is running: stop the container before "
-                                 "removing or force remove");
-        TRY(kill(row.id, SIGKILL));
-        TRY_ASSIGN(row, wait_status_change(row.id, "running", 30000));
-        if (row.status == "running")
-            return invalid_input("cannot remove container \"/" + row.name +
-                                 "\": it did not stop after SIGKILL");
+Status Engine::remove(const std::string& name_or_id, bool force, bool volumes) {
+    TRY_ASSIGN(auto locked, lock(name_or_id));
+    ContainerRow& row = locked.row;
+    if (row.status == "running" || row.status == "restarting") {
+        if (!force) {
+            std::string what = row.paused ? "container is paused and must be unpaused first"
+                                          : "container is running: stop the container before "
+                                            "removing or force remove";
+            return invalid_input("cannot remove container \"/" + row.name + "\": " + what);
+        }
+        // Tell the monitor first that the user stops it: no restart.
+        if (auto s = attach_socket(row.id); s.ok()) (void)send_watch_hello(s->get(), true);
+        // Every process, thawing a paused one so SIGKILL is delivered. We
+        // hold the lock: call the runtime, never a locking Engine verb.
+        (void)runtime::kill_container(runtime_store(), row.id, SIGKILL, true);
+        for (int waited = 0;; waited += 20) {
+            TRY_ASSIGN(row, get(row.id));
+            if (row.status != "running" && row.status != "restarting") break;
+            if (row.status == "restarting" && waited >= 2000 && monitor_alive(row))
+                // Between two runs there is no process to kill: stop the
+                // monitor itself; reconcile then records the exit.
+                (void)sys::send_signal(row.monitor_pid, SIGKILL);
+            if (waited >= 30000)
+                return invalid_input("cannot remove container \"/" + row.name +
+                                     "\": it did not stop after SIGKILL");
+            sys::sleep_ms(20);
+        }
     }
-    return purge(row.id);
+    json cfg = json::parse(row.config, nullptr, false);
+    TRY(purge(row.id));
+    locked.lock.unlink_file();
+    if (volumes && !cfg.is_discarded())
+        TRY(remove_anonymous_volumes(paths_, cfg, row.id).context("rm -v " + row.name));
+    return {};
+}
+
+Status Engine::rename(const std::string& name_or_id, const std::string& new_name) {
+    TRY(validate_name(new_name));
+    std::string n = new_name[0] == '/' ? new_name.substr(1) : new_name;
+    TRY_ASSIGN(auto locked, lock(name_or_id));
+    if (locked.row.name == n)
+        return invalid_input("Renaming a container with the same name as its current name");
+    return db_.rename(locked.row.id, n);
 }
 
 Result<json> Engine::inspect(const ContainerRow& row) {
@@ -109,10 +184,10 @@ Result<json> Engine::inspect(const ContainerRow& row) {
         return invalid_input("container " + row.id + ": stored config is not JSON");
     json c = cfg.value("Config", json::object());
     std::vector<std::string> cmd = command_of(c);
-    json state = {{"Status", row.status},
+    json state = {{"Status", row.paused ? "paused" : row.status},
                   {"Running", row.status == "running"},
-                  {"Paused", false},
-                  {"Restarting", false},
+                  {"Paused", row.paused},
+                  {"Restarting", row.status == "restarting"},
                   {"OOMKilled", row.oom_killed},
                   {"Dead", false},
                   {"Pid", row.pid},
@@ -133,11 +208,11 @@ Result<json> Engine::inspect(const ContainerRow& row) {
                 {"HostsPath", b + "/hosts"},
                 {"LogPath", paths_.log(row.id)},
                 {"Name", "/" + row.name},
-                {"RestartCount", 0},
+                {"RestartCount", row.restart_count},
                 {"Driver", "overlay"},
                 {"Platform", "linux"},
                 {"HostConfig", cfg.value("HostConfig", json::object())},
-                {"Mounts", json::array()},
+                {"Mounts", mounts_for_inspect(paths_, cfg, row.id)},
                 {"Config", c}};
 }
 

@@ -15,6 +15,7 @@
 #include "base/unique_fd.h"
 #include "engine/config.h"
 #include "engine/db.h"
+#include "engine/locks.h"
 #include "engine/paths.h"
 #include "runtime/state_store.h"
 
@@ -39,7 +40,13 @@ struct ExecRequest {
     std::vector<std::string> env;
     std::string workdir;
     std::string user;
+    bool tty = false;          // -t: a pty, proxied to our terminal
+    bool interactive = false;  // -i: our stdin (else /dev/null)
+    bool detach = false;       // -d: return once it runs
 };
+
+// `stop -t` not given: the container's StopTimeout, else 10 s.
+inline constexpr int kDefaultStopTimeout = -2;
 
 class Engine {
   public:
@@ -52,21 +59,38 @@ class Engine {
     // Record a new container (image resolved, config merged, log file made).
     Result<ContainerRow> create(const RunRequest& req);
     // Spawn the monitor and return once the process runs (or failed to).
-    // attach_stdin (run -i in the foreground): the container reads our
-    // stdin directly; otherwise an -i container gets a pipe kept open.
-    Result<Started> start(const std::string& name_or_id, bool attach_stdin = false);
+    // attach: our end of a stream socketpair whose other end the monitor
+    // adopts as an attached client before the container starts (foreground
+    // run / start -a: no output is missed); see attach_proto.h.
+    Result<Started> start(const std::string& name_or_id, UniqueFd attach = UniqueFd());
+    // Connect to a running container's monitor (attach_proto.h).
+    Result<UniqueFd> attach_socket(const std::string& id);
     // Resolve by name, id or unique id prefix; the status is brought up to date.
     Result<ContainerRow> get(const std::string& name_or_id);
     Result<std::vector<ContainerRow>> list();
 
+    // By the user: the restart policy does not undo it.
     Status kill(const std::string& name_or_id, int sig);
-    // StopSignal (SIGTERM), then SIGKILL after timeout seconds.
+    // StopSignal (SIGTERM), then SIGKILL after timeout seconds (-1: never;
+    // kDefaultStopTimeout: StopTimeout or 10). No restart follows.
     Status stop(const std::string& name_or_id, int timeout);
+    // stop, then start again (restart count kept by docker as 0 again).
+    Status restart(const std::string& name_or_id, int timeout);
     // Block until the container has exited; returns its exit code.
     Result<int> wait(const std::string& name_or_id);
-    // force: kill a running container first.
-    Status remove(const std::string& name_or_id, bool force);
-    // Run a process in a running container with our stdio; returns its exit code.
+    // force: kill a running container first; volumes: also its anonymous
+    // volumes (rm -v). Holds the container's lock.
+    Status remove(const std::string& name_or_id, bool force, bool volumes = false);
+    // A container resolved and locked (locks.h); the row is read under the lock.
+    struct Locked {
+        ContainerLockGuard lock;
+        ContainerRow row;
+    };
+    Result<Locked> lock(const std::string& name_or_id);
+    // docker rename: the new name must be valid and unused.
+    Status rename(const std::string& name_or_id, const std::string& new_name);
+    // Run a process in a running container with our stdio; returns its exit
+    // code (0 at once with detach).
     Result<int> exec(const std::string& name_or_id, const ExecRequest& req);
     Result<nlohmann::json> inspect(const ContainerRow& row);
 

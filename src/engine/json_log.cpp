@@ -1,10 +1,14 @@
 #include "engine/json_log.h"
 
+#include <fcntl.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "engine/times.h"
 #include "sys/daemon.h"
 #include "sys/file.h"
+#include "sys/file_misc.h"
 
 namespace nook::engine {
 
@@ -25,8 +29,41 @@ Result<LogEntry> parse_entry(const std::string& line) {
     return LogEntry{j.value("log", ""), j.value("stream", "stdout"), j.value("time", "")};
 }
 
+Result<LogWriter> LogWriter::open(const std::string& path, long long max_size, int max_file) {
+    TRY_ASSIGN(UniqueFd fd, sys::open_file(path, O_WRONLY | O_APPEND | O_CREAT, 0640));
+    TRY_ASSIGN(long long size, sys::fd_size(fd.get()));  // a restart appends
+    LogWriter w(fd.get());
+    w.owned_ = std::move(fd);
+    w.path_ = path;
+    w.max_size_ = max_size;
+    w.max_file_ = std::max(max_file, 1);
+    w.size_ = size;
+    return w;
+}
+
+Status LogWriter::rotate() {
+    if (max_file_ == 1) {
+        // One file: start it again, as docker does.
+        TRY_ASSIGN(owned_, sys::open_file(path_, O_WRONLY | O_TRUNC | O_CREAT, 0640));
+    } else {
+        for (int n = max_file_ - 1; n >= 1; n--) {
+            std::string from = n == 1 ? path_ : path_ + "." + std::to_string(n - 1);
+            TRY(sys::rename_if_exists(from, path_ + "." + std::to_string(n)).context("rotate log"));
+        }
+        TRY_ASSIGN(owned_, sys::open_file(path_, O_WRONLY | O_APPEND | O_CREAT, 0640));
+    }
+    fd_ = owned_.get();
+    size_ = 0;
+    return {};
+}
+
 Status LogWriter::write_entry(const std::string& stream, const std::string& text) {
-    return sys::write_all(fd_, format_entry({text, stream, now_rfc3339_nano()}));
+    std::string line = format_entry({text, stream, now_rfc3339_nano()});
+    if (max_size_ >= 0 && owned_ && size_ > 0 &&
+        size_ + static_cast<long long>(line.size()) > max_size_)
+        TRY(rotate());
+    size_ += static_cast<long long>(line.size());
+    return sys::write_all(fd_, line);
 }
 
 Status LogWriter::feed(const std::string& stream, const char* data, size_t len) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace nook::engine {
 
@@ -20,6 +21,11 @@ struct LogEntry {
 class LogWriter {
   public:
     explicit LogWriter(int fd) : fd_(fd) {}
+    // Owns the log file at path and rotates it as docker's json-file driver
+    // with max-size/max-file: when the next entry would take the file past
+    // max_size bytes, path.(N-1) -> path.N ... path -> path.1 and a new path
+    // (higher = older; max_file files at most). max_size < 0: no rotation.
+    static Result<LogWriter> open(const std::string& path, long long max_size, int max_file);
     // Feed bytes read from a stream; complete lines are written at once.
     Status feed(const std::string& stream, const char* data, size_t len);
     // Write whatever partial lines remain (at end of stream).
@@ -27,7 +33,13 @@ class LogWriter {
 
   private:
     Status write_entry(const std::string& stream, const std::string& text);
+    Status rotate();
     int fd_;
+    UniqueFd owned_;
+    std::string path_;
+    long long max_size_ = -1;
+    int max_file_ = 1;
+    long long size_ = 0;
     std::string pending_out_, pending_err_;
 };
 

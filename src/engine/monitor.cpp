@@ -1,23 +1,33 @@
 // The monitor: one small process per running container, detached from the
 // CLI that started it (see spawn_monitor in lifecycle.cpp). It
-//   1. mounts the rootfs, writes the bundle (config.json, /etc files),
-//   2. creates the container in-process, so the container's init is its
-//      child, with stdout/stderr connected to pipes it reads,
+//   1. listens on <runroot>/containers/<id>/attach (attach_proto.h) and
+//      adopts the foreground CLI's socket when it was handed one (fd 4),
+//   2. mounts the rootfs, writes the bundle, creates the container in-process
+//      (the init is its child) with stdout/stderr on pipes -- or on a pty
+//      whose master the runtime passes back over a console socketpair (-t),
 //   3. starts it, records "running" and reports "started" to the starter,
-//   4. copies the output into the json-file log until both pipes close,
-//   5. reaps the init, records the exit code (128+n for signal n) and the
-//      finish time, releases runtime state and the rootfs mount, removes the
-//      container when AutoRemove is set, and reports "exit <code>".
+//   4. serves the run (monitor_io.h): output to the log and to clients,
+//      stdin from clients, until the init exits (its pidfd),
+//   5. reaps it, reads the cgroup's OOM kill count, records the exit
+//      (128+n for signal n), releases runtime state and the rootfs mount,
+//   6. restarts it per the restart policy (restart_policy.h) unless the user
+//      stopped it, or removes it when AutoRemove is set, and exits.
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <optional>
 
-#include "base/log.h"
 #include "engine/engine.h"
 #include "engine/json_log.h"
+#include "engine/locks.h"
+#include "engine/log_config.h"
+#include "engine/monitor_io.h"
+#include "engine/restart_policy.h"
 #include "engine/spec_parts.h"
 #include "engine/status_pipe.h"
 #include "engine/times.h"
@@ -27,9 +37,12 @@
 #include "runtime/container_ops.h"
 #include "runtime/launcher.h"
 #include "sys/daemon.h"
+#include "sys/fds.h"
 #include "sys/file.h"
+#include "sys/fs_extra.h"
 #include "sys/netif.h"
 #include "sys/process.h"
+#include "sys/socket.h"
 
 namespace nook::engine {
 
@@ -42,16 +55,13 @@ void report(const StatusMsg& m) {
 
 struct Running {
     pid_t pid = -1;
-    UniqueFd out, err;
-    UniqueFd held_stdin;  // write end of an -i container's stdin, never written
+    RunIo io;
+    std::unique_ptr<runtime::cgroups::Manager> cgroup;  // for the OOM kill count
 };
 
-// Steps 1 to 3. On failure nothing of the container is left running.
-Result<Running> launch(Engine& eng, ContainerRow& row) {
+// Steps 2 and 3. On failure nothing of the container is left running.
+Result<Running> launch(Engine& eng, ContainerRow& row, const nlohmann::json& cfg) {
     const Paths& p = eng.paths();
-    auto cfg = nlohmann::json::parse(row.config, nullptr, false);
-    if (cfg.is_discarded())
-        return invalid_input("container " + row.id + ": stored config is not JSON");
     TRY(sys::mkdir_p(p.bundle(row.id), 0700));
     TRY_ASSIGN(auto images, image::Store::open(p.root));
     TRY(image::mount_rootfs(images, row.image_id, row.id, p.rootfs(row.id)).context("rootfs"));
@@ -60,39 +70,47 @@ Result<Running> launch(Engine& eng, ContainerRow& row) {
     TRY(write_etc_files(in, spec));
     TRY(sys::write_file_atomic(p.bundle(row.id) + "/config.json", oci::to_json(spec, true), 0600));
 
-    // The init inherits our fds 1 and 2: point them at the pipes while it is
-    // created, then back at /dev/null so only the container holds the write
-    // ends and the pipes close when it is gone.
-    TRY_ASSIGN(auto out, sys::make_pipe());
-    TRY_ASSIGN(auto err, sys::make_pipe());
+    Running r;
+    r.io.open_stdin = cfg["Config"].value("OpenStdin", false);
+    const bool tty = spec.process && spec.process->terminal;
+    // The init inherits our fds 0-2: point them at pipes (or /dev/null)
+    // while it is created, then back at /dev/null so only the container holds
+    // the write ends and the pipes close when it is gone. With a tty the
+    // runtime makes the pty slave its stdio instead.
     TRY_ASSIGN(auto devnull, sys::open_file("/dev/null", O_RDWR));
-    // stdin: /dev/null; with -i the starter's stdin (inherited as our fd 0)
-    // when it attached, else a pipe we hold open so reads block, as docker.
-    sys::Pipe held_stdin;
-    const char* attach = std::getenv("NOOK_MONITOR_STDIN");
-    bool open_stdin = cfg["Config"].value("OpenStdin", false);
-    if (open_stdin && !(attach && std::string(attach) == "1")) {
-        TRY_ASSIGN(held_stdin, sys::make_pipe());
-        TRY(sys::dup_onto(held_stdin.read.get(), 0, "stdin"));
-    } else if (!open_stdin) {
-        TRY(sys::dup_onto(devnull.get(), 0, "stdin"));
-    }
-    TRY(sys::dup_onto(out.write.get(), 1, "stdout"));
-    TRY(sys::dup_onto(err.write.get(), 2, "stderr"));
+    sys::Pipe out, err, in_pipe;
+    std::pair<UniqueFd, UniqueFd> console;
     runtime::LaunchOptions lo;
     lo.id = row.id;
     lo.bundle = p.bundle(row.id);
+    if (tty) {
+        TRY_ASSIGN(console, sys::seqpacket_pair());
+        lo.console_fd = console.second.get();
+    } else {
+        TRY_ASSIGN(out, sys::make_pipe());
+        TRY_ASSIGN(err, sys::make_pipe());
+        if (r.io.open_stdin) {
+            TRY_ASSIGN(in_pipe, sys::make_pipe());
+            TRY(sys::dup_onto(in_pipe.read.get(), 0, "stdin"));
+        } else {
+            TRY(sys::dup_onto(devnull.get(), 0, "stdin"));
+        }
+        TRY(sys::dup_onto(out.write.get(), 1, "stdout"));
+        TRY(sys::dup_onto(err.write.get(), 2, "stderr"));
+    }
     auto store = eng.runtime_store();
     TRY(sys::mkdir_p(store.root(), 0700));
     // An ignored SIGPIPE would be inherited by the container's processes.
     sys::ignore_sigpipe(false);
     auto created = runtime::create_container(store, lo);
     sys::ignore_sigpipe(true);
-    TRY(sys::dup_onto(devnull.get(), 0, "stdin"));
-    TRY(sys::dup_onto(devnull.get(), 1, "stdout"));
-    TRY(sys::dup_onto(devnull.get(), 2, "stderr"));
+    for (int fd = 0; fd <= 2; fd++) TRY(sys::dup_onto(devnull.get(), fd, "stdio"));
     if (!created.ok()) return std::move(created).error();
     created->lock = runtime::ContainerLock();  // start takes it again
+    if (tty) {
+        console.second.reset();
+        TRY_ASSIGN(r.io.master, sys::recv_fd(console.first.get()));
+    }
     // --network none as docker: a new namespace whose lo is up.
     const bool own_netns =
         std::any_of(spec.linux_->namespaces.begin(), spec.linux_->namespaces.end(),
@@ -101,13 +119,14 @@ Result<Running> launch(Engine& eng, ContainerRow& row) {
         if (auto s = sys::bring_up_loopback(created->init.get()); !s.ok())
             return std::move(s).error().context("network");
     }
+    TRY_ASSIGN(r.io.pidfd, sys::pidfd_open(created->init.get()));
     if (auto s = runtime::start_container(store, row.id); !s.ok()) return std::move(s).error();
 
-    Running r;
     r.pid = created->init.release();
-    r.out = std::move(out.read);
-    r.err = std::move(err.read);
-    r.held_stdin = std::move(held_stdin.write);
+    r.cgroup = std::move(created->cgroup);
+    r.io.out = std::move(out.read);
+    r.io.err = std::move(err.read);
+    r.io.stdin_w = std::move(in_pipe.write);
     row.status = "running";
     row.pid = r.pid;
     row.exit_code = 0;
@@ -119,26 +138,41 @@ Result<Running> launch(Engine& eng, ContainerRow& row) {
     return r;
 }
 
-// Step 4: copy output into the log until both streams are closed.
-void pump_logs(Running& r, int log_fd) {
-    LogWriter w(log_fd);
-    char buf[16384];
-    while (r.out || r.err) {
-        std::vector<int> fds = {r.out.get(), r.err.get()};
-        auto ready = sys::poll_readable(fds, -1);
-        if (!ready.ok()) break;
-        for (int i = 0; i < 2; i++) {
-            UniqueFd& fd = i == 0 ? r.out : r.err;
-            if (!fd || !(*ready)[i]) continue;
-            auto n = sys::read_some(fd.get(), buf, sizeof buf);
-            if (!n.ok() || *n == 0) {
-                fd.reset();
-                continue;
-            }
-            (void)w.feed(i == 0 ? "stdout" : "stderr", buf, *n);
-        }
+bool oom_killed(Running& r) {
+    if (!r.cgroup) return false;
+    auto n = r.cgroup->oom_kill_count();
+    return n.ok() && *n > 0;
+}
+
+std::optional<LogWriter> open_log(Engine& eng, const std::string& id, const LogSettings& s) {
+    if (s.driver == "none") return std::nullopt;
+    if (auto w = LogWriter::open(eng.paths().log(id), s.max_size, s.max_file); w.ok())
+        return std::move(*w);
+    return std::nullopt;
+}
+
+// Whether someone (rm -f) holds the container's lock for longer than a
+// starter does between our "started" and its return (a few ms).
+bool lock_kept(const std::string& path) {
+    auto fd = sys::open_file(path, O_RDWR);
+    if (!fd.ok()) return false;
+    for (int waited = 0; waited < 300; waited += 20) {
+        auto got = sys::try_lock_fd(fd->get(), true);
+        if (!got.ok() || *got) return false;  // closing fd drops our probe's lock
+        sys::sleep_ms(20);
     }
-    (void)w.flush();
+    return true;
+}
+
+void record_failed_start(Engine& eng, ContainerRow& row, const Error& e, bool restarting) {
+    eng.release_resources(row.id);
+    // As docker: a container that never ran stays "created".
+    row.status = restarting ? "exited" : "created";
+    row.exit_code = exit_code_for_start_error(e);
+    row.error = e.what();
+    row.pid = 0;
+    row.finished_at = restarting ? now_rfc3339_nano() : "";
+    (void)eng.db().update(row);
 }
 
 }  // namespace
@@ -149,6 +183,7 @@ int monitor_main() {
     const char* id_env = std::getenv("NOOK_MONITOR_ID");
     const char* root = std::getenv("NOOK_MONITOR_ROOT");
     const char* runroot = std::getenv("NOOK_MONITOR_RUNROOT");
+    const char* client_env = std::getenv("NOOK_MONITOR_CLIENT");
     if (!id_env || !root || !runroot) {
         report({"error", EINVAL, "nook-monitor: started without its environment"});
         return 2;
@@ -164,47 +199,93 @@ int monitor_main() {
         report({"error", row.error().code(), row.error().what()});
         return 1;
     }
-    row->monitor_pid = ::getpid();
-    row->monitor_start =
-        sys::process_start_time(::getpid()).ok() ? *sys::process_start_time(::getpid()) : 0;
-    bool auto_remove = false;
-    if (auto cfg = nlohmann::json::parse(row->config, nullptr, false); !cfg.is_discarded())
-        auto_remove = cfg.value("HostConfig", nlohmann::json::object()).value("AutoRemove", false);
-
-    auto running = launch(*eng, *row);
-    if (!running.ok()) {
-        const Error& e = running.error();
-        eng->release_resources(id);
-        row->status = "created";  // as docker: a container that never ran
-        row->exit_code = exit_code_for_start_error(e);
-        row->error = e.what();
-        row->pid = 0;
-        (void)eng->db().update(*row);
-        if (auto_remove) (void)eng->purge(id);
-        report({"error", e.code(), e.what()});
+    auto cfg = nlohmann::json::parse(row->config, nullptr, false);
+    if (cfg.is_discarded()) {
+        report({"error", EINVAL, "container " + id + ": stored config is not JSON"});
         return 1;
     }
-    report({"started", running->pid, ""});
+    const auto hc = cfg.value("HostConfig", nlohmann::json::object());
+    const bool auto_remove = hc.value("AutoRemove", false);
+    const RestartPolicy policy = restart_policy_of(hc);
+    row->monitor_pid = ::getpid();
+    if (auto st = sys::process_start_time(::getpid()); st.ok()) row->monitor_start = *st;
+    row->restart_count = 0;
 
-    auto log = sys::open_file(eng->paths().log(id), O_WRONLY | O_APPEND | O_CREAT, 0640);
-    if (log.ok()) {
-        pump_logs(*running, log->get());
-    } else {
-        // Still drain, or the container blocks on a full pipe.
-        auto null = sys::open_file("/dev/null", O_WRONLY);
-        if (null.ok()) pump_logs(*running, null->get());
+    auto setup = [&]() -> Result<AttachServer> {
+        TRY(sys::mkdir_p(eng->paths().bundle(id), 0700));
+        return AttachServer::listen(eng->paths().bundle(id) + "/attach");
+    };
+    auto server = setup();
+    if (!server.ok()) {
+        record_failed_start(*eng, *row, server.error(), false);
+        report({"error", server.error().code(), server.error().what()});
+        return 1;
     }
-    auto status = sys::wait_pid(running->pid);
-    int code = status.ok() ? sys::exit_code_from_status(*status) : 255;
+    // Inherited without close-on-exec: the container must not hold them.
+    (void)sys::set_cloexec(kMonitorStatusFd, true);
+    if (client_env && std::string(client_env) == "1") {
+        (void)sys::set_cloexec(kMonitorClientFd, true);
+        server->adopt(UniqueFd(kMonitorClientFd));
+    }
 
-    eng->release_resources(id);
-    if (auto fresh = eng->db().get(id); fresh.ok()) *row = *fresh;
-    row->status = "exited";
-    row->exit_code = code;
-    row->pid = 0;
-    row->finished_at = now_rfc3339_nano();
-    (void)eng->db().update(*row);
+    auto log = open_log(*eng, id, log_settings_of(hc));
+    RestartBackoff backoff;
+    int code = 0;
+    for (bool first = true;; first = false) {
+        auto running = launch(*eng, *row, cfg);
+        if (!running.ok()) {
+            record_failed_start(*eng, *row, running.error(), !first);
+            if (first) {
+                if (auto_remove) (void)eng->purge(id);
+                report({"error", running.error().code(), running.error().what()});
+                server->broadcast_exit(row->exit_code);
+                return 1;
+            }
+            code = row->exit_code;
+            break;
+        }
+        if (first) {
+            report({"started", running->pid, ""});
+            // Setting up (config JSON, spec, database) left freed heap
+            // behind: give it back, the monitor lives as long as the
+            // container and each one counts against a per-container budget.
+            ::malloc_trim(0);
+        }
+        auto began = std::chrono::steady_clock::now();
+        (void)server->serve_run(running->io, log ? &*log : nullptr);
+        auto status = sys::wait_pid(running->pid);
+        code = status.ok() ? sys::exit_code_from_status(*status) : 255;
+        const bool oom = oom_killed(*running);
+        running->cgroup.reset();
+        eng->release_resources(id);
+        if (auto fresh = eng->db().get(id); fresh.ok()) *row = *fresh;
+        row->status = "exited";
+        row->exit_code = code;
+        row->oom_killed = oom;
+        row->pid = 0;
+        row->finished_at = now_rfc3339_nano();
+        // stop/kill say so over the socket ('u'); rm -f only holds the
+        // container's lock while it kills: either way no restart follows.
+        bool again = !auto_remove &&
+                     should_restart(policy, code, row->restart_count, server->user_stopped());
+        if (again && lock_kept(lock_path(eng->paths(), id))) again = false;
+        if (again) row->status = "restarting";
+        (void)eng->db().update(*row);
+        if (!again) break;
+        server->broadcast_exit(code);
+        long ran = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - began)
+                       .count();
+        if (!server->pause_for(backoff.next_delay_ms(ran))) {
+            if (auto fresh = eng->db().get(id); fresh.ok()) *row = *fresh;
+            row->status = "exited";
+            (void)eng->db().update(*row);
+            break;
+        }
+        row->restart_count++;
+    }
     if (auto_remove) (void)eng->purge(id);
+    server->broadcast_exit(code);
     report({"exit", code, ""});
     return 0;
 }

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "engine/paths.h"
@@ -30,6 +31,9 @@ struct SpecInput {
     std::string bundle() const { return paths.bundle(id); }
     std::string rootfs() const { return paths.rootfs(id); }
 };
+
+// The string elements of a JSON array (anything else: empty); config.cpp.
+std::vector<std::string> json_strings(const nlohmann::json& j);
 
 Status apply_limits(const SpecInput& in, oci::Spec& spec);
 Status apply_security(const SpecInput& in, oci::Spec& spec);

@@ -15,6 +15,9 @@
 namespace nook::engine {
 
 inline constexpr int kMonitorStatusFd = 3;
+// A foreground run's end of an attach socketpair (attach_proto.h), when the
+// monitor is started with NOOK_MONITOR_CLIENT=1.
+inline constexpr int kMonitorClientFd = 4;
 
 struct StatusMsg {
     std::string kind;  // started | error | exit

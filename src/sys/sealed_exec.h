@@ -12,6 +12,8 @@
 //     but copies the whole binary on every start (milliseconds).
 #pragma once
 
+#include <string>
+
 #include "base/result.h"
 
 namespace nook::sys {
@@ -26,6 +28,12 @@ bool running_from_sealed_memfd();
 // sealed memfd) with argv and envp (nullptr: our environ). Returns only on
 // failure.
 Status exec_protected(char* const* argv, char* const* envp = nullptr);
+
+// Execute the binary at path (e.g. the nook-monitor helper) the same
+// protected way: a detached read-only bind of that file, else a sealed memfd
+// copy of it. argv[0] is passed as given. Returns only on failure; the error
+// names path.
+Status exec_protected_path(const std::string& path, char* const* argv, char* const* envp);
 
 // Force the sealed-memfd way (for tests and hosts without open_tree).
 Status reexec_from_sealed_memfd(char* const* argv, char* const* envp = nullptr);

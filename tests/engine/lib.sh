@@ -3,6 +3,8 @@
 # (removed with every container on exit), nook(), fail, ok, expect_rc,
 # no_leftovers ID, and a busybox image "bb:1" (Cmd /bin/sh, users root and
 # alice 1234:2345, group staff 50).
+# Pipelines into grep use `grep >/dev/null PATTERN`, not `grep -q`: -q exits at
+# the first match and, under pipefail, the writer's SIGPIPE fails the check.
 T=$(mktemp -d /tmp/nook-engine-test.XXXXXX)
 PASS=0
 nook() { "$NOOK" --root "$T/root" --runroot "$T/run" "$@"; }

@@ -32,7 +32,7 @@ CAPS=$(nook run --rm bb:1 sh -c 'grep CapEff /proc/self/status')
 IFS= read -r PID1 < <(nook run --rm bb:1 sh -c 'echo $$')
 [ "$PID1" = 1 ] || fail "main process is pid $PID1 in its namespace"
 NET=$(nook run --rm bb:1 ip -o addr show lo)
-echo "$NET" | grep -q 'inet 127.0.0.1/8' || fail "lo not up: $NET"
+echo "$NET" | grep >/dev/null 'inet 127.0.0.1/8' || fail "lo not up: $NET"
 [ "$(nook run --rm bb:1 ls /sys/class/net)" = lo ] || fail "interfaces besides lo"
 SIGS=$(nook run --rm bb:1 grep -E '^Sig(Ign|Blk)' /proc/self/status | awk '{print $2}' | sort -u)
 [ "$SIGS" = 0000000000000000 ] || fail "container starts with ignored/blocked signals: $SIGS"
@@ -62,12 +62,12 @@ ok "run -i passes stdin; without -i the container's stdin is empty"
 # --- detached: logs, ps, exec, stop -----------------------------------------
 ID=$(nook run -d --name web bb:1 sh -c 'echo started; trap "echo bye; exit 0" TERM; while true; do sleep 0.1; done')
 [[ $ID =~ ^[0-9a-f]{64}$ ]] || fail "run -d printed '$ID'"
-for _ in $(seq 50); do nook logs web | grep -q started && break; sleep 0.1; done
+for _ in $(seq 50); do nook logs web | grep >/dev/null started && break; sleep 0.1; done
 [ "$(nook logs web)" = started ] || fail "logs: '$(nook logs web)'"
 grep -q '^{"log":"started\\n","stream":"stdout","time":"[0-9T:.-]*Z"}$' "$T/root/containers/$ID/$ID-json.log" \
     || fail "log file not in json-file format: $(cat "$T/root/containers/$ID/$ID-json.log")"
-nook ps | grep -q "^${ID:0:12} .*bb:1 .*Up .* web$" || fail "ps: $(nook ps)"
-nook ps | head -1 | grep -q '^CONTAINER ID *IMAGE *COMMAND *CREATED *STATUS *PORTS *NAMES$' || fail "ps header"
+nook ps | grep >/dev/null "^${ID:0:12} .*bb:1 .*Up .* web$" || fail "ps: $(nook ps)"
+nook ps | head -1 | grep >/dev/null '^CONTAINER ID *IMAGE *COMMAND *CREATED *STATUS *PORTS *NAMES$' || fail "ps header"
 pgrep -f "^nook-monitor ${ID:0:12}" > /dev/null || fail "no nook-monitor process"
 ok "run -d prints the id; logs; ps shows it Up; monitor named nook-monitor"
 
@@ -79,24 +79,40 @@ SIGS=$(nook exec web grep -E '^Sig(Ign|Blk)' /proc/self/status | awk '{print $2}
 [ "$SIGS" = 0000000000000000 ] || fail "exec'd process starts with ignored/blocked signals: $SIGS"
 ok "exec sees PID 1 = the main process; exit code, -e, -w; clean signal state"
 
+# CVE-2019-5736: the exec CLI forks the process that joins the container, so
+# it must run from a binary nobody can write through /proc/PID/exe: a
+# read-only mount (or a sealed memfd), never the file on disk.
+"$NOOK" --root "$T/root" --runroot "$T/run" exec web sleep 2 &
+EXECPID=$!
+sleep 0.5
+python3 - "$EXECPID" <<'PY' || fail "nook exec runs from a writable binary"
+import os, sys
+exe = f"/proc/{sys.argv[1]}/exe"
+ro = os.statvfs(exe).f_flag & os.ST_RDONLY
+memfd = os.readlink(exe).startswith("/memfd:")
+sys.exit(0 if ro or memfd else 1)
+PY
+wait "$EXECPID" || fail "exec sleep 2"
+ok "nook exec runs from a protected (read-only) copy of its binary"
+
 expect_rc 125 nook run --name web bb:1 true 2> "$T/err"
 grep -q 'already in use' "$T/err" || fail "name conflict message: $(cat "$T/err")"
 [ "$(nook ps -aq | wc -l)" = 1 ] || fail "name conflict left a container"
 ok "name conflict exits 125 and leaves nothing"
 
 nook stop web > /dev/null || fail "stop"
-nook ps -a | grep -q "Exited (0) .* web$" || fail "after stop: $(nook ps -a)"
+nook ps -a | grep >/dev/null "Exited (0) .* web$" || fail "after stop: $(nook ps -a)"
 [ -z "$(nook ps -q)" ] || fail "stopped container in ps without -a"
 [ "$(nook logs --tail 1 web)" = bye ] || fail "logs --tail 1: '$(nook logs --tail 1 web)'"
 [ "$(nook wait web)" = 0 ] || fail "wait on an exited container"
 J=$(nook inspect web)
-echo "$J" | grep -q '"Status": "exited"' && echo "$J" | grep -q '"Name": "/web"' &&
-    echo "$J" | grep -q '"Running": false' || fail "inspect: $J"
+echo "$J" | grep >/dev/null '"Status": "exited"' && echo "$J" | grep >/dev/null '"Name": "/web"' &&
+    echo "$J" | grep >/dev/null '"Running": false' || fail "inspect: $J"
 expect_rc 125 nook exec web true 2> /dev/null
 ok "stop -> Exited (0); logs --tail; wait; inspect; exec into stopped exits 125"
 
 nook start web > /dev/null || fail "start again"
-nook ps | grep -q "Up .* web$" || fail "restart: $(nook ps -a)"
+nook ps | grep >/dev/null "Up .* web$" || fail "restart: $(nook ps -a)"
 S=$(date +%s%N)
 ID2=$(nook run -d bb:1 sleep 7313)
 nook stop -t 1 "${ID2:0:6}" > /dev/null || fail "stop by prefix"
@@ -135,7 +151,7 @@ ok "kill -9 of the monitor: container shown exited and cleaned up"
 
 ID6=$(nook run -d -i bb:1 sh)
 sleep 0.3
-nook ps | grep -q "^${ID6:0:12} .*Up " || fail "run -d -i sh did not stay up"
+nook ps | grep >/dev/null "^${ID6:0:12} .*Up " || fail "run -d -i sh did not stay up"
 nook rm -f "$ID6" > /dev/null
 ID7=$(nook run -d --rm bb:1 sleep 0.2)
 for _ in $(seq 50); do [ "$(nook ps -aq | wc -l)" = 1 ] && break; sleep 0.1; done  # web only

@@ -1,5 +1,6 @@
-// nook exec [-e] [-w] [-u] CONTAINER COMMAND...: run a process in a running
-// container with our stdio; exits with its exit code.
+// nook exec [-i] [-t] [-d] [-e] [-w] [-u] CONTAINER COMMAND...: run a process
+// in a running container with our stdio (a pty with -t); exits with its
+// exit code, or at once with -d.
 #include <memory>
 
 #include "cli/nook/container_common.h"
@@ -10,7 +11,6 @@ namespace {
 struct ExecFlags {
     std::string container;
     engine::ExecRequest req;
-    bool tty = false, interactive = false, detach = false;
 };
 }  // namespace
 
@@ -21,13 +21,12 @@ void setup_exec(CLI::App& cmd, Globals& g) {
     cmd.add_option("-e,--env", f->req.env, "Set environment variables");
     cmd.add_option("-w,--workdir", f->req.workdir, "Working directory inside the container");
     cmd.add_option("-u,--user", f->req.user, "Username or UID (format: <name|uid>[:<group|gid>])");
-    cmd.add_flag("-t,--tty", f->tty, "Allocate a pseudo-TTY (not supported yet)");
-    cmd.add_flag("-i,--interactive", f->interactive,
-                 "Keep STDIN open (stdin is always passed through)");
+    cmd.add_flag("-t,--tty", f->req.tty, "Allocate a pseudo-TTY");
+    cmd.add_flag("-i,--interactive", f->req.interactive, "Keep STDIN open");
+    cmd.add_flag("-d,--detach", f->req.detach, "Detached mode: run command in the background");
     cmd.positionals_at_end();
     cmd.prefix_command();
     cmd.callback([&g, f] {
-        if (f->tty) return fail(g, invalid_input("exec -t is not supported yet by this nook"));
         auto eng = open_engine(g);
         if (!eng.ok()) return fail(g, eng.error());
         auto code = eng->exec(f->container, f->req);

@@ -4,15 +4,40 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <string>
 
 #include "base/log.h"
 #include "cli/nook/verbs.h"
 #include "engine/engine.h"
+#include "sys/sealed_exec.h"
+
+namespace {
+
+// The verb: the first word that is neither a global flag nor its value.
+std::string verb_of(int argc, char** argv) {
+    for (int i = 1; i < argc; i++) {
+        std::string a = argv[i];
+        if (a == "--root" || a == "--runroot" || a == "--log-level") {
+            i++;
+            continue;
+        }
+        if (a.empty() || a[0] != '-') return a == "container" && i + 1 < argc ? argv[i + 1] : a;
+    }
+    return "";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace nook::cli;
-    // The engine re-executes this binary as a container's monitor.
-    if (argc >= 1 && std::strcmp(argv[0], "nook-monitor") == 0) return nook::engine::monitor_main();
+    // `exec` forks the process that joins the container in-process: while it
+    // runs our code there, a container process could reach this binary
+    // through /proc/PID/exe. Run from a protected copy (CVE-2019-5736).
+    if (verb_of(argc, argv) == "exec" && !nook::sys::running_from_protected_binary()) {
+        auto r = nook::sys::exec_protected(argv);
+        std::fprintf(stderr, "nook: %s\n", r.error().what().c_str());
+        return 125;
+    }
     Globals g;
     CLI::App app{"nook: images and containers"};
     app.require_subcommand(1);

@@ -1,56 +1,72 @@
-// nook ps [-a] [-q] [--no-trunc]: docker's table (CONTAINER ID, IMAGE,
-// COMMAND, CREATED, STATUS, PORTS, NAMES).
+// nook ps: docker's container list. -a, -q, -n N, -l, --no-trunc,
+// --filter (status, name, id, label, exited, ancestor; repeatable: the same
+// key ORs, different keys AND) and --format (table, json, or a Go template
+// with docker's placeholders, see engine/ps_view.h).
 #include <cstdio>
 #include <memory>
 
 #include "cli/nook/container_common.h"
-#include "engine/times.h"
+#include "engine/go_template.h"
+#include "engine/ps_view.h"
 
 namespace nook::cli {
 
 namespace {
 
+constexpr const char* kDefaultFormat =
+    "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{."
+    "Names}}";
+
 struct PsFlags {
-    bool all = false, quiet = false, no_trunc = false;
+    bool all = false, quiet = false, no_trunc = false, latest = false;
+    int last = -1;
+    std::string format;
+    std::vector<std::string> filters;
 };
 
-std::string status_text(const engine::ContainerRow& r) {
-    if (r.status == "running")
-        return "Up " + engine::human_duration(engine::seconds_since(r.started_at));
-    if (r.status == "exited")
-        return "Exited (" + std::to_string(r.exit_code) + ") " +
-               engine::human_duration(engine::seconds_since(r.finished_at)) + " ago";
-    return "Created";
-}
-
-std::string command_text(const engine::ContainerRow& r, bool no_trunc) {
-    auto cfg = nlohmann::json::parse(r.config, nullptr, false);
-    std::string cmd;
-    if (!cfg.is_discarded())
-        for (auto& w : engine::command_of(cfg.value("Config", nlohmann::json::object())))
-            cmd += (cmd.empty() ? "" : " ") + w;
-    if (!no_trunc && cmd.size() > 19) cmd = cmd.substr(0, 19) + "…";
-    return "\"" + cmd + "\"";
-}
-
-// Column widths from the longest cell, three spaces apart (docker's tabwriter).
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-    auto width = [](const std::string& s) {
-        size_t n = 0;
-        for (unsigned char c : s) n += (c & 0xC0) != 0x80;  // count UTF-8 code points
-        return n;
-    };
-    std::vector<size_t> w(rows[0].size(), 0);
-    for (auto& r : rows)
-        for (size_t i = 0; i < r.size(); i++) w[i] = std::max(w[i], width(r[i]));
+Status list(Globals& g, const PsFlags& f) {
+    TRY_ASSIGN(auto filters, engine::parse_filters(f.filters, {"status", "name", "id", "label",
+                                                               "exited", "ancestor"}));
+    TRY_ASSIGN(auto eng, open_engine(g));
+    TRY_ASSIGN(auto rows, eng.list());
+    // A status filter, -n and -l look at stopped containers too (docker).
+    const bool all = f.all || filters.count("status") || f.latest || f.last >= 0;
+    int limit = f.latest ? 1 : f.last;
+    std::vector<engine::ContainerRow> shown;
     for (auto& r : rows) {
-        std::string line;
-        for (size_t i = 0; i < r.size(); i++) {
-            line += r[i];
-            if (i + 1 < r.size()) line += std::string(w[i] - width(r[i]) + 3, ' ');
-        }
-        std::printf("%s\n", line.c_str());
+        if (!all && r.status != "running") continue;
+        TRY_ASSIGN(bool match, engine::ps_filter_match(filters, r));
+        if (!match) continue;
+        if (limit >= 0 && static_cast<int>(shown.size()) >= limit) break;
+        shown.push_back(r);
     }
+    if (f.quiet) {
+        for (auto& r : shown) std::printf("%s\n", (f.no_trunc ? r.id : r.id.substr(0, 12)).c_str());
+        return {};
+    }
+    std::string format = f.format.empty() || f.format == "table" ? kDefaultFormat : f.format;
+    if (format == "json") {
+        for (auto& r : shown) {
+            auto j = engine::ps_summary(r, f.no_trunc);
+            j.erase("Label");
+            std::printf("%s\n", j.dump().c_str());
+        }
+        return {};
+    }
+    const bool table = format.rfind("table", 0) == 0;
+    if (table) format = format.substr(5);
+    while (!format.empty() && format[0] == ' ') format.erase(0, 1);
+    std::string text;
+    if (table) {
+        TRY_ASSIGN(auto head, engine::render_template(format, engine::ps_headers()));
+        text += head + "\n";
+    }
+    for (auto& r : shown) {
+        TRY_ASSIGN(auto line, engine::render_template(format, engine::ps_summary(r, f.no_trunc)));
+        text += line + "\n";
+    }
+    std::fputs(table ? engine::align_table(text).c_str() : text.c_str(), stdout);
+    return {};
 }
 
 }  // namespace
@@ -60,25 +76,15 @@ void setup_ps(CLI::App& cmd, Globals& g) {
     cmd.add_flag("-a,--all", f->all, "Show all containers (default shows just running)");
     cmd.add_flag("-q,--quiet", f->quiet, "Only display container IDs");
     cmd.add_flag("--no-trunc", f->no_trunc, "Don't truncate output");
+    cmd.add_flag("-l,--latest", f->latest,
+                 "Show the latest created container (includes all states)");
+    cmd.add_option("-n,--last", f->last, "Show n last created containers (includes all states)");
+    cmd.add_option("--format", f->format, "table, json, or a Go template ({{.ID}} {{.Names}} ...)");
+    cmd.add_option("-f,--filter", f->filters, "Filter output based on conditions provided")
+        ->allow_extra_args(false);
     cmd.callback([&g, f] {
-        auto eng = open_engine(g);
-        if (!eng.ok()) return fail(g, eng.error());
-        auto rows = eng->list();
-        if (!rows.ok()) return fail(g, rows.error());
-        std::vector<std::vector<std::string>> table = {
-            {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"}};
-        for (auto& r : *rows) {
-            if (!f->all && r.status != "running") continue;
-            std::string id = f->no_trunc ? r.id : r.id.substr(0, 12);
-            if (f->quiet) {
-                std::printf("%s\n", id.c_str());
-                continue;
-            }
-            table.push_back({id, r.image, command_text(r, f->no_trunc),
-                             engine::human_duration(engine::seconds_since(r.created)) + " ago",
-                             status_text(r), "", r.name});
-        }
-        if (!f->quiet) print_table(table);
+        auto s = list(g, *f);
+        if (!s.ok()) fail(g, s.error());
     });
 }
 

@@ -1,4 +1,5 @@
-// nook rm [-f] CONTAINER...: remove containers (force: kill running ones first).
+// nook rm [-f] [-v] CONTAINER...: remove containers (force: kill running
+// ones first; -v: their anonymous volumes too). Each holds the container's lock.
 #include <cstdio>
 #include <memory>
 
@@ -6,16 +7,27 @@
 
 namespace nook::cli {
 
+namespace {
+
+struct RmFlags {
+    std::vector<std::string> names;
+    bool force = false;
+    bool volumes = false;
+};
+
+}  // namespace
+
 void setup_rm(CLI::App& cmd, Globals& g) {
-    auto names = std::make_shared<std::vector<std::string>>();
-    auto force = std::make_shared<bool>(false);
-    cmd.add_option("container", *names, "Containers to remove")->required();
-    cmd.add_flag("-f,--force", *force, "Force the removal of a running container (SIGKILL)");
-    cmd.callback([&g, names, force] {
+    auto f = std::make_shared<RmFlags>();
+    cmd.add_option("container", f->names, "Containers to remove")->required();
+    cmd.add_flag("-f,--force", f->force, "Force the removal of a running container (SIGKILL)");
+    cmd.add_flag("-v,--volumes", f->volumes,
+                 "Remove anonymous volumes associated with the container");
+    cmd.callback([&g, f] {
         auto eng = open_engine(g);
         if (!eng.ok()) return fail(g, eng.error());
-        for (auto& n : *names) {
-            auto s = eng->remove(n, *force);
+        for (auto& n : f->names) {
+            auto s = eng->remove(n, f->force, f->volumes);
             if (!s.ok()) {
                 fail(g, s.error());
                 continue;

@@ -8,10 +8,11 @@ namespace nook::cli {
 
 void setup_stop(CLI::App& cmd, Globals& g) {
     auto names = std::make_shared<std::vector<std::string>>();
-    auto timeout = std::make_shared<int>(10);
+    auto timeout = std::make_shared<int>(engine::kDefaultStopTimeout);
     cmd.add_option("container", *names, "Containers to stop")->required();
-    cmd.add_option("-t,--time", *timeout, "Seconds to wait before killing (-1: forever)")
-        ->capture_default_str();
+    cmd.add_option("-t,--time", *timeout,
+                   "Seconds to wait before killing (-1: forever; default: the container's "
+                   "StopTimeout or 10)");
     cmd.callback([&g, names, timeout] {
         auto eng = open_engine(g);
         if (!eng.ok()) return fail(g, eng.error());

@@ -65,5 +65,20 @@ void setup_kill(CLI::App&, Globals&);
 void setup_rm(CLI::App&, Globals&);
 void setup_exec(CLI::App&, Globals&);
 void setup_wait(CLI::App&, Globals&);
+void setup_attach(CLI::App&, Globals&);
+void setup_restart(CLI::App&, Globals&);
+void setup_volume(CLI::App&, Globals&);  // volume.cpp: create, ls, inspect, rm, prune
+// Engine verbs and state (verbs helper).
+void setup_pause(CLI::App&, Globals&);
+void setup_unpause(CLI::App&, Globals&);
+void setup_top(CLI::App&, Globals&);
+void setup_stats(CLI::App&, Globals&);
+void setup_port(CLI::App&, Globals&);
+void setup_rename(CLI::App&, Globals&);
+void setup_cp(CLI::App&, Globals&);
+void setup_container(CLI::App&, Globals&);  // `nook container <verb>`
+void setup_system(CLI::App&, Globals&);     // system info|df|prune
+void setup_info(CLI::App&, Globals&);
+void setup_version(CLI::App&, Globals&);
 
 }  // namespace nook::cli
