@@ -151,19 +151,6 @@ std::optional<LogWriter> open_log(Engine& eng, const std::string& id, const LogS
     return std::nullopt;
 }
 
-// Whether someone (rm -f) holds the container's lock for longer than a
-// starter does between our "started" and its return (a few ms).
-bool lock_kept(const std::string& path) {
-    auto fd = sys::open_file(path, O_RDWR);
-    if (!fd.ok()) return false;
-    for (int waited = 0; waited < 300; waited += 20) {
-        auto got = sys::try_lock_fd(fd->get(), true);
-        if (!got.ok() || *got) return false;  // closing fd drops our probe's lock
-        sys::sleep_ms(20);
-    }
-    return true;
-}
-
 void record_failed_start(Engine& eng, ContainerRow& row, const Error& e, bool restarting) {
     eng.release_resources(row.id);
     // As docker: a container that never ran stays "created".
@@ -264,11 +251,10 @@ int monitor_main() {
         row->oom_killed = oom;
         row->pid = 0;
         row->finished_at = now_rfc3339_nano();
-        // stop/kill say so over the socket ('u'); rm -f only holds the
-        // container's lock while it kills: either way no restart follows.
+        // stop, kill and rm -f say 'u' over the socket before they signal.
+        server->take_pending();
         bool again = !auto_remove &&
                      should_restart(policy, code, row->restart_count, server->user_stopped());
-        if (again && lock_kept(lock_path(eng->paths(), id))) again = false;
         if (again) row->status = "restarting";
         (void)eng->db().update(*row);
         if (!again) break;

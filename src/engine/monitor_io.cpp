@@ -195,6 +195,29 @@ bool AttachServer::pause_for(int ms) {
     return !user_stopped_;
 }
 
+void AttachServer::take_pending() {
+    for (;;) {
+        std::vector<pollfd> p = {{listen_.get(), POLLIN, 0}};
+        for (auto& c : clients_) p.push_back({c.fd.get(), POLLIN, 0});
+        if (!sys::poll_fds(p, 0).ok()) return;
+        bool any = false;
+        if (p[0].revents) {
+            accept_new();
+            any = true;
+        }
+        for (size_t i = 1; i < p.size(); i++) {
+            if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            // A client that only hung up stays readable: drop it, or we spin.
+            if (!read_client(clients_[i - 1], nullptr))
+                clients_[i - 1].fd.reset();
+            else
+                any = true;
+        }
+        drop_dead();
+        if (!any) return;
+    }
+}
+
 void AttachServer::broadcast_exit(int code) {
     send_all(frame::kExit, std::to_string(code), false);
     auto until = Clock::now() + std::chrono::milliseconds(kDrainMs);

@@ -42,6 +42,10 @@ class AttachServer {
     // take what is queued for them.
     void broadcast_exit(int code);
     bool user_stopped() const { return user_stopped_; }
+    // Accept and read whatever clients have already sent, without waiting.
+    // A stop/kill/rm -f connects and says 'u' *before* it signals, so after
+    // the exit this is enough to know whether the user caused it.
+    void take_pending();
 
   private:
     struct Client {

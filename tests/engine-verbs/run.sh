@@ -129,7 +129,9 @@ timeout 20 "$NOOK" --root "$T/root" --runroot "$T/run" logs -f "$F" > "$T/follow
 ok "logs: streams, --tail, -t, --since/--until (RFC3339, unix, relative), rotated files, -f ends with the container"
 
 # --- pause / unpause -------------------------------------------------------------
-P=$(nook run -d --name ticker bb:1 sh -c 'i=0; while true; do i=$((i+1)); echo $i > /n; sleep 0.05; done')
+# The counter is renamed into place: a freeze between truncate and write
+# would otherwise leave /n empty for the whole pause.
+P=$(nook run -d --name ticker bb:1 sh -c 'i=0; while true; do i=$((i+1)); echo $i > /n.tmp; mv /n.tmp /n; sleep 0.05; done')
 sleep 0.5
 nook pause ticker > /dev/null || fail "pause"
 FREEZER=/sys/fs/cgroup/freezer/nook/$P/freezer.state
