@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 
+#include "engine/oci_runtime.h"
 #include "engine/spec_parts.h"
 #include "oci/default_spec.h"
 #include "sys/file.h"
@@ -134,6 +135,7 @@ Result<json> make_config(const RunRequest& req, const image::ImageConfig& img,
     host["AutoRemove"] = req.auto_remove;
     host["NetworkMode"] = "none";
     host["ShmSize"] = int64_t{64} * 1024 * 1024;  // docker's default /dev/shm
+    host["Runtime"] = kBuiltinRuntime;
     // A deep merge: image Labels and flag Labels combine, as docker's.
     c.merge_patch(req.config_extra);
     host.merge_patch(req.host_config);
@@ -188,7 +190,8 @@ Result<uint32_t> resolve_group(const std::string& group, const std::string& root
     return invalid_input("unable to find group " + group + ": no matching entries in group file");
 }
 
-Result<oci::Spec> build_spec(const json& container, const std::string& id, const Paths& paths) {
+Result<oci::Spec> build_spec(const json& container, const std::string& id, const Paths& paths,
+                             int network_peer_pid) {
     const json& c = container.at("Config");
     const json host = container.value("HostConfig", json::object());
     const std::string bundle = paths.bundle(id);
@@ -217,7 +220,7 @@ Result<oci::Spec> build_spec(const json& container, const std::string& id, const
     l.cgroups_path.clear();
     // docker's masked list adds these to runc's.
     for (const char* m : {"/sys/devices/virtual/powercap"}) l.masked_paths.push_back(m);
-    const SpecInput in{c, host, paths, id};
+    const SpecInput in{c, host, paths, id, network_peer_pid};
     TRY(apply_limits(in, s));
     TRY(apply_security(in, s));
     TRY(apply_network(in, s));

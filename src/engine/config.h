@@ -53,8 +53,9 @@ Result<uint32_t> resolve_group(const std::string& name_or_gid, const std::string
 // paths, namespaces, cgroup /nook/<id> by the runtime's default) with the
 // config's process, then the parts in spec_parts.h (limits, security,
 // network, storage) from HostConfig. `container` is {"Config", "HostConfig"}.
+// network_peer_pid: for NetworkMode container:<id>, that container's init.
 Result<oci::Spec> build_spec(const nlohmann::json& container, const std::string& id,
-                             const Paths& paths);
+                             const Paths& paths, int network_peer_pid = 0);
 
 // docker's default capability set.
 const std::vector<std::string>& default_capabilities();

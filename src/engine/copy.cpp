@@ -94,7 +94,7 @@ Result<pid_t> tar_create(int dir, const std::string& name, const std::string& as
     if (root_owner) argv.insert(argv.end(), {"--owner=0", "--group=0", "--numeric-owner"});
     if (as != name) argv.push_back("--transform=s|^" + regex_literal(name) + "|" + as + "|");
     argv.push_back(name);
-    return sys::spawn(argv, {-1, out_fd, dir});
+    return sys::spawn(argv, {.out = out_fd, .extra = dir});
 }
 
 Status wait_tar(pid_t pid, const std::string& what) {
@@ -179,7 +179,7 @@ Status copy_from_container(Engine& eng, const std::string& container, const std:
     pipe.write.reset();
     std::vector<std::string> x = {"tar", "-C", into, "-xf", "-"};
     if (!o.archive) x.push_back("--no-same-owner");
-    TRY_ASSIGN(pid_t extractor, sys::spawn(x, {pipe.read.get(), -1, -1}));
+    TRY_ASSIGN(pid_t extractor, sys::spawn(x, {.in = pipe.read.get()}));
     pipe.read.reset();
     auto a = wait_tar(creator, "cp " + src_in);
     TRY(wait_tar(extractor, "cp into " + dest_in));

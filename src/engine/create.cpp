@@ -36,6 +36,8 @@ Result<image::ImageRecord> image_for(image::Store& store, const RunRequest& req)
 }  // namespace
 
 Result<ContainerRow> Engine::create(const RunRequest& req_in) {
+    const std::string runtime = req_in.host_config.value("Runtime", kBuiltinRuntime);
+    TRY(check_runtime_name(runtime));
     TRY_ASSIGN(auto store, image::Store::open(paths_.root));
     TRY_ASSIGN(auto rec, image_for(store, req_in));
     TRY_ASSIGN(auto img, image::image_config(store, rec));
@@ -56,6 +58,7 @@ Result<ContainerRow> Engine::create(const RunRequest& req_in) {
         row.name = req.name[0] == '/' ? req.name.substr(1) : req.name;
     }
     row.image = req.image;
+    row.runtime = runtime;
     row.image_id = rec.id;
     row.config = cfg.dump();
     row.created = now_rfc3339_nano();

@@ -24,11 +24,12 @@ CREATE TABLE IF NOT EXISTS containers (
 // from PRAGMA user_version i to i+1. Append only; never edit an entry.
 constexpr const char* kMigrations[] = {
     "ALTER TABLE containers ADD COLUMN restart_count INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE containers ADD COLUMN runtime TEXT NOT NULL DEFAULT ''",
 };
 
 constexpr const char* kColumns =
     "id, name, image, image_id, config, created, status, pid, monitor_pid, monitor_start, "
-    "exit_code, started_at, finished_at, oom_killed, error, restart_count";
+    "exit_code, started_at, finished_at, oom_killed, error, restart_count, runtime";
 
 // A prepared statement, finalized on scope exit.
 class Stmt {
@@ -83,6 +84,7 @@ ContainerRow row_from(const Stmt& s) {
     r.oom_killed = s.col_num(13) != 0;
     r.error = s.col_text(14);
     r.restart_count = static_cast<int>(s.col_num(15));
+    r.runtime = s.col_text(16);
     return r;
 }
 
@@ -160,12 +162,13 @@ Status Db::exec(const std::string& sql) {
 
 Status Db::insert(const ContainerRow& r) {
     Stmt s(db_.get(), std::string("INSERT INTO containers (") + kColumns +
-                          ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
+                          ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
     if (!s.prepared()) return s.error("insert container");
     s.text(1, r.id).text(2, r.name).text(3, r.image).text(4, r.image_id).text(5, r.config);
     s.text(6, r.created).text(7, r.status).num(8, r.pid).num(9, r.monitor_pid);
     s.num(10, static_cast<int64_t>(r.monitor_start)).num(11, r.exit_code).text(12, r.started_at);
     s.text(13, r.finished_at).num(14, r.oom_killed).text(15, r.error).num(16, r.restart_count);
+    s.text(17, r.runtime);
     int rc = s.step();
     if (rc == SQLITE_CONSTRAINT) return name_in_use(r.name);
     if (rc != SQLITE_DONE) return s.error("insert container " + r.id);

@@ -32,6 +32,7 @@ struct ContainerRow {
     bool oom_killed = false;
     std::string error;
     int restart_count = 0;  // restarts by the restart policy since the last `start`
+    std::string runtime;    // OCI runtime (oci_runtime.h): "" is the built-in one; set at create
     // Derived, not stored: the cgroup freezer says FROZEN (Engine::get/list fill it).
     bool paused = false;
 };

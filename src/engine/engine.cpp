@@ -84,8 +84,9 @@ Status Engine::reconcile(ContainerRow& row) {
         if (row.status == "running") {
             // Paused is the freezer's state, not a stored one, so a pause by
             // any tool (nook-runtime pause too) shows.
-            auto st = runtime::load_state(runtime_store(), row.id);
-            row.paused = st.ok() && st->status == "paused";
+            auto rt = runtime_of(row);
+            auto frozen = rt.ok() ? (*rt)->paused(row.id) : Result<bool>(false);
+            row.paused = frozen.ok() && *frozen;
         }
         return {};
     }
@@ -104,15 +105,9 @@ Status Engine::reconcile(ContainerRow& row) {
 }
 
 void Engine::release_resources(const std::string& id) {
-    auto store = runtime_store();
-    if (store.exists(id)) {
-        (void)runtime::delete_container(store, id, true);
-    } else if (auto cg = runtime::cgroups::make_manager("", id); cg.ok()) {
-        // No runtime state (runroot wiped) but the default cgroup may
-        // remain: its processes died with the container's init.
-        (void)(*cg)->kill_all(SIGKILL);
-        (void)(*cg)->destroy();
-    }
+    auto row = db_.get(id);
+    if (auto rt = open_runtime(paths_, row.ok() ? row->runtime : ""); rt.ok())
+        (void)(*rt)->remove(id);
     if (auto images = image::Store::open(paths_.root); images.ok())
         (void)image::unmount_rootfs(*images, id, paths_.rootfs(id));
     // A lazily detached leftover (or a copy-fallback bind) must not survive.
@@ -147,7 +142,7 @@ Status Engine::remove(const std::string& name_or_id, bool force, bool volumes) {
         if (auto s = attach_socket(row.id); s.ok()) (void)send_watch_hello(s->get(), true);
         // Every process, thawing a paused one so SIGKILL is delivered. We
         // hold the lock: call the runtime, never a locking Engine verb.
-        (void)runtime::kill_container(runtime_store(), row.id, SIGKILL, true);
+        if (auto rt = runtime_of(row); rt.ok()) (void)(*rt)->kill(row.id, SIGKILL, true);
         for (int waited = 0;; waited += 20) {
             TRY_ASSIGN(row, get(row.id));
             if (row.status != "running" && row.status != "restarting") break;

@@ -16,8 +16,8 @@
 #include "engine/config.h"
 #include "engine/db.h"
 #include "engine/locks.h"
+#include "engine/oci_runtime.h"
 #include "engine/paths.h"
-#include "runtime/state_store.h"
 
 namespace nook::engine {
 
@@ -54,7 +54,10 @@ class Engine {
 
     const Paths& paths() const { return paths_; }
     Db& db() { return db_; }
-    runtime::StateStore runtime_store() const { return runtime::StateStore(paths_.runtime_root()); }
+    // The OCI runtime the container was created with (--runtime).
+    Result<std::unique_ptr<OciRuntime>> runtime_of(const ContainerRow& row) const {
+        return open_runtime(paths_, row.runtime);
+    }
 
     // Record a new container (image resolved, config merged, log file made).
     Result<ContainerRow> create(const RunRequest& req);

@@ -17,8 +17,8 @@
 #include "engine/engine.h"
 #include "engine/status_pipe.h"
 #include "engine/volume_spec.h"
-#include "runtime/container_ops.h"
-#include "runtime/exec.h"
+#include "oci/spec_json.h"
+#include "runtime/container_ops.h"  // parse_signal
 #include "runtime/foreground.h"
 #include "sys/daemon.h"
 #include "sys/file.h"
@@ -170,8 +170,8 @@ Status kill_locked(Engine& eng, const ContainerRow& row, int sig) {
         return invalid_input("cannot kill container " + row.id + ": container is not running");
     // Tell the monitor first, so the exit this causes is not restarted.
     if (auto s = eng.attach_socket(row.id); s.ok()) (void)send_watch_hello(s->get(), true);
-    return runtime::kill_container(eng.runtime_store(), row.id, sig, false)
-        .context("kill container " + row.id);
+    TRY_ASSIGN(auto rt, eng.runtime_of(row));
+    return rt->kill(row.id, sig, false).context("kill container " + row.id);
 }
 
 Status stop_locked(Engine& eng, ContainerRow row, int timeout) {
@@ -270,23 +270,28 @@ Result<int> Engine::wait(const std::string& name_or_id) {
 Result<int> Engine::exec(const std::string& name_or_id, const ExecRequest& req) {
     TRY_ASSIGN(auto row, get(name_or_id));
     if (row.status != "running") return invalid_input("container " + row.id + " is not running");
+    if (row.paused)
+        return invalid_input("container " + row.id +
+                             " is paused, unpause the container before exec");
     if (req.cmd.empty()) return invalid_input("exec: no command given");
-    auto store = runtime_store();
-    TRY_ASSIGN(oci::Spec spec, runtime::load_saved_spec(store, row.id));
-    runtime::ExecOptions o;
-    o.id = row.id;
-    o.process = *spec.process;
-    o.process.terminal = req.tty && !req.detach;
-    o.process.args = req.cmd;
+    TRY_ASSIGN(auto rt, runtime_of(row));
+    // The container's process as the monitor gave it to the runtime.
+    const std::string spec_file = paths_.bundle(row.id) + "/config.json";
+    TRY_ASSIGN(std::string spec_text, sys::read_file(spec_file));
+    TRY_ASSIGN(oci::Spec spec, oci::parse_spec(spec_text, spec_file));
+    if (!spec.process) return invalid_input("container " + row.id + ": its spec has no process");
+    oci::Process process = *spec.process;
+    process.terminal = req.tty && !req.detach;
+    process.args = req.cmd;
     for (const auto& e : req.env) {
         std::string key = e.substr(0, e.find('='));
-        std::erase_if(o.process.env,
+        std::erase_if(process.env,
                       [&](const std::string& x) { return x.substr(0, x.find('=')) == key; });
-        o.process.env.push_back(e);
+        process.env.push_back(e);
     }
-    if (!req.workdir.empty()) o.process.cwd = req.workdir;
+    if (!req.workdir.empty()) process.cwd = req.workdir;
     if (!req.user.empty()) {
-        TRY_ASSIGN(o.process.user, resolve_user(req.user, paths_.rootfs(row.id)));
+        TRY_ASSIGN(process.user, resolve_user(req.user, paths_.rootfs(row.id)));
     }
     // The process inherits our stdio: /dev/null where docker gives it none.
     TRY_ASSIGN(auto devnull, sys::open_file("/dev/null", O_RDWR));
@@ -295,23 +300,11 @@ Result<int> Engine::exec(const std::string& name_or_id, const ExecRequest& req) 
     } else if (!req.interactive) {
         TRY(sys::dup_onto(devnull.get(), 0, "stdin"));
     }
-    std::pair<UniqueFd, UniqueFd> console;
-    if (o.process.terminal) {
-        TRY_ASSIGN(console, sys::seqpacket_pair());
-        o.console_fd = console.second.get();
-    }
     runtime::block_forwarded_signals();
-    TRY_ASSIGN(OwnedPid pid, runtime::exec_in_container(store, o));
-    if (req.detach) {
-        pid.release();  // reparented to init when we exit
-        return 0;
-    }
-    UniqueFd master;
-    if (o.process.terminal) {
-        console.second.reset();
-        TRY_ASSIGN(master, sys::recv_fd(console.first.get()));
-    }
-    return runtime::wait_foreground(pid.release(), std::move(master));
+    TRY_ASSIGN(auto proc, rt->exec(row.id, process, req.detach));
+    if (req.detach) return 0;
+    TRY_ASSIGN(int code, runtime::wait_foreground(proc.pid, std::move(proc.pty_master)));
+    return proc.on_exit(code);
 }
 
 }  // namespace nook::engine

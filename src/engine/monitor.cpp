@@ -2,9 +2,10 @@
 // CLI that started it (see spawn_monitor in lifecycle.cpp). It
 //   1. listens on <runroot>/containers/<id>/attach (attach_proto.h) and
 //      adopts the foreground CLI's socket when it was handed one (fd 4),
-//   2. mounts the rootfs, writes the bundle, creates the container in-process
-//      (the init is its child) with stdout/stderr on pipes -- or on a pty
-//      whose master the runtime passes back over a console socketpair (-t),
+//   2. mounts the rootfs, writes the bundle, creates the container through
+//      its OCI runtime (oci_runtime.h; the init is, or becomes, its child)
+//      with stdout/stderr on pipes -- or on a pty whose master the runtime
+//      passes back (-t),
 //   3. starts it, records "running" and reports "started" to the starter,
 //   4. serves the run (monitor_io.h): output to the log and to clients,
 //      stdin from clients, until the init exits (its pidfd),
@@ -34,8 +35,6 @@
 #include "image/snapshot.h"
 #include "image/store.h"
 #include "oci/spec_json.h"
-#include "runtime/container_ops.h"
-#include "runtime/launcher.h"
 #include "sys/daemon.h"
 #include "sys/fds.h"
 #include "sys/file.h"
@@ -59,14 +58,33 @@ struct Running {
     std::unique_ptr<runtime::cgroups::Manager> cgroup;  // for the OOM kill count
 };
 
+// NetworkMode container:<id>: the init of that container, 0 when it is not
+// running (build_spec then says so).
+int network_peer_pid(Engine& eng, const nlohmann::json& host) {
+    const std::string mode = host.value("NetworkMode", "");
+    if (mode.rfind("container:", 0) != 0) return 0;
+    auto peer = eng.get(mode.substr(10));
+    return peer.ok() && peer->status == "running" ? peer->pid : 0;
+}
+
 // Steps 2 and 3. On failure nothing of the container is left running.
 Result<Running> launch(Engine& eng, ContainerRow& row, const nlohmann::json& cfg) {
     const Paths& p = eng.paths();
+    TRY_ASSIGN(auto rt, eng.runtime_of(row));
     TRY(sys::mkdir_p(p.bundle(row.id), 0700));
     TRY_ASSIGN(auto images, image::Store::open(p.root));
     TRY(image::mount_rootfs(images, row.image_id, row.id, p.rootfs(row.id)).context("rootfs"));
-    TRY_ASSIGN(oci::Spec spec, build_spec(cfg, row.id, p));
-    const SpecInput in{cfg["Config"], cfg["HostConfig"], p, row.id};
+    TRY_ASSIGN(oci::Spec spec,
+               build_spec(cfg, row.id, p, network_peer_pid(eng, cfg["HostConfig"])));
+    if (rt->name() != kBuiltinRuntime) {
+        // An external runtime gets the cgroup the built-in one takes by
+        // default, so stats, OOM counts and cleanup find it the same way.
+        spec.linux_->cgroups_path = engine_cgroups_path(row.id);
+        // The bundle uses nothing newer than runtime-spec 1.1, and runtimes
+        // refuse versions they do not know (crun 1.8 refuses 1.2.0).
+        spec.oci_version = kEngineSpecVersion;
+    }
+    const SpecInput in{cfg["Config"], cfg["HostConfig"], p, row.id, 0};
     TRY(write_etc_files(in, spec));
     TRY(sys::write_file_atomic(p.bundle(row.id) + "/config.json", oci::to_json(spec, true), 0600));
 
@@ -79,14 +97,7 @@ Result<Running> launch(Engine& eng, ContainerRow& row, const nlohmann::json& cfg
     // runtime makes the pty slave its stdio instead.
     TRY_ASSIGN(auto devnull, sys::open_file("/dev/null", O_RDWR));
     sys::Pipe out, err, in_pipe;
-    std::pair<UniqueFd, UniqueFd> console;
-    runtime::LaunchOptions lo;
-    lo.id = row.id;
-    lo.bundle = p.bundle(row.id);
-    if (tty) {
-        TRY_ASSIGN(console, sys::seqpacket_pair());
-        lo.console_fd = console.second.get();
-    } else {
+    if (!tty) {
         TRY_ASSIGN(out, sys::make_pipe());
         TRY_ASSIGN(err, sys::make_pipe());
         if (r.io.open_stdin) {
@@ -98,31 +109,33 @@ Result<Running> launch(Engine& eng, ContainerRow& row, const nlohmann::json& cfg
         TRY(sys::dup_onto(out.write.get(), 1, "stdout"));
         TRY(sys::dup_onto(err.write.get(), 2, "stderr"));
     }
-    auto store = eng.runtime_store();
-    TRY(sys::mkdir_p(store.root(), 0700));
     // An ignored SIGPIPE would be inherited by the container's processes.
     sys::ignore_sigpipe(false);
-    auto created = runtime::create_container(store, lo);
+    auto created = rt->create(row.id, p.bundle(row.id), tty);
     sys::ignore_sigpipe(true);
     for (int fd = 0; fd <= 2; fd++) TRY(sys::dup_onto(devnull.get(), fd, "stdio"));
     if (!created.ok()) return std::move(created).error();
-    created->lock = runtime::ContainerLock();  // start takes it again
-    if (tty) {
-        console.second.reset();
-        TRY_ASSIGN(r.io.master, sys::recv_fd(console.first.get()));
-    }
+    // Owned until started: a failure below must not leave it behind.
+    auto undo = [&](Error e) -> Error {
+        (void)rt->remove(row.id);
+        (void)sys::wait_pid(created->pid);
+        return e;
+    };
+    r.io.master = std::move(created->pty_master);
     // --network none as docker: a new namespace whose lo is up.
     const bool own_netns =
         std::any_of(spec.linux_->namespaces.begin(), spec.linux_->namespaces.end(),
                     [](const oci::Namespace& n) { return n.type == "network" && n.path.empty(); });
     if (own_netns) {
-        if (auto s = sys::bring_up_loopback(created->init.get()); !s.ok())
-            return std::move(s).error().context("network");
+        if (auto s = sys::bring_up_loopback(created->pid); !s.ok())
+            return undo(std::move(s).error().context("network"));
     }
-    TRY_ASSIGN(r.io.pidfd, sys::pidfd_open(created->init.get()));
-    if (auto s = runtime::start_container(store, row.id); !s.ok()) return std::move(s).error();
+    auto pidfd = sys::pidfd_open(created->pid);
+    if (!pidfd.ok()) return undo(std::move(pidfd).error());
+    r.io.pidfd = std::move(*pidfd);
+    if (auto s = rt->start(row.id); !s.ok()) return undo(std::move(s).error());
 
-    r.pid = created->init.release();
+    r.pid = created->pid;
     r.cgroup = std::move(created->cgroup);
     r.io.out = std::move(out.read);
     r.io.err = std::move(err.read);

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <map>
 
-#include "runtime/container_ops.h"
 #include "sys/daemon.h"
 
 namespace nook::engine {
@@ -23,20 +22,22 @@ Status pause(Engine& eng, const std::string& name_or_id) {
     TRY_ASSIGN(auto l, eng.lock(name_or_id));
     if (l.row.status != "running") return not_running(l.row);
     if (l.row.paused) return invalid_input("Container " + l.row.id + " is already paused");
-    return runtime::pause_container(eng.runtime_store(), l.row.id).context("pause " + l.row.name);
+    TRY_ASSIGN(auto rt, eng.runtime_of(l.row));
+    return rt->pause(l.row.id).context("pause " + l.row.name);
 }
 
 Status unpause(Engine& eng, const std::string& name_or_id) {
     TRY_ASSIGN(auto l, eng.lock(name_or_id));
     if (l.row.status != "running") return not_running(l.row);
     if (!l.row.paused) return invalid_input("Container " + l.row.id + " is not paused");
-    return runtime::resume_container(eng.runtime_store(), l.row.id)
-        .context("unpause " + l.row.name);
+    TRY_ASSIGN(auto rt, eng.runtime_of(l.row));
+    return rt->resume(l.row.id).context("unpause " + l.row.name);
 }
 
 Result<std::vector<pid_t>> container_processes(Engine& eng, const ContainerRow& row) {
     if (row.status != "running") return not_running(row);
-    return runtime::container_pids(eng.runtime_store(), row.id);
+    TRY_ASSIGN(auto rt, eng.runtime_of(row));
+    return rt->pids(row.id);
 }
 
 namespace {
@@ -49,9 +50,9 @@ struct Raw {
 Raw read_raw(Engine& eng, const ContainerRow& r) {
     Raw out;
     if (r.status != "running") return out;
-    auto rec = eng.runtime_store().load(r.id);
-    if (!rec.ok()) return out;
-    auto cg = runtime::container_cgroup(*rec);
+    auto rt = eng.runtime_of(r);
+    if (!rt.ok()) return out;
+    auto cg = (*rt)->cgroup(r.id);
     if (!cg.ok()) return out;
     auto st = (*cg)->stats();
     if (!st.ok()) return out;

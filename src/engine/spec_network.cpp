@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include "engine/spec_parts.h"
-#include "runtime/state_store.h"
 #include "sys/file.h"
 
 namespace nook::engine {
@@ -78,14 +77,12 @@ Status apply_network(const SpecInput& in, oci::Spec& s) {
     if (mode == "host") {
         drop_namespace(s, "network");
     } else if (mode.rfind("container:", 0) == 0) {
-        const std::string other = mode.substr(10);
-        auto rec = runtime::StateStore(in.paths.runtime_root()).load(other);
-        if (!rec.ok() || rec->pid <= 0)
+        if (in.network_peer_pid <= 0)
             return invalid_input("HostConfig.NetworkMode " + mode +
                                  ": cannot join the network of a container that is not running");
         drop_namespace(s, "network");
         s.linux_->namespaces.push_back(
-            {"network", "/proc/" + std::to_string(rec->pid) + "/ns/net"});
+            {"network", "/proc/" + std::to_string(in.network_peer_pid) + "/ns/net"});
     } else if (mode != "none") {
         return invalid_input("HostConfig.NetworkMode \"" + mode + "\": networking (" + mode +
                              ") is not supported yet: use --network none or host");

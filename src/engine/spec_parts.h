@@ -27,6 +27,8 @@ struct SpecInput {
     const nlohmann::json& host;    // docker HostConfig
     const Paths& paths;
     const std::string& id;
+    // NetworkMode container:<id>: that container's init (0: not running).
+    int network_peer_pid;
 
     std::string bundle() const { return paths.bundle(id); }
     std::string rootfs() const { return paths.rootfs(id); }

@@ -119,6 +119,11 @@ Result<json> system_info(Engine& eng) {
     utsname u{};
     ::uname(&u);
     std::string arch = u.machine;
+    // The built-in runtime and the usual external ones found here; any
+    // other binary works too, by path (--runtime /path/to/runtime).
+    json runtimes = {{kBuiltinRuntime, {{"path", "(built-in)"}}}};
+    for (const char* name : {"runc", "crun", "youki", "nook-runtime"})
+        if (auto path = resolve_runtime_binary(name); path.ok()) runtimes[name] = {{"path", *path}};
     return json{{"Containers", rows.size()},
                 {"ContainersRunning", running},
                 {"ContainersPaused", paused},
@@ -137,7 +142,8 @@ Result<json> system_info(Engine& eng) {
                 {"DockerRootDir", eng.paths().root},
                 {"Name", u.nodename},
                 {"ServerVersion", "0.1.0"},
-                {"DefaultRuntime", "nook"}};
+                {"DefaultRuntime", kBuiltinRuntime},
+                {"Runtimes", runtimes}};
 }
 
 Result<DiskUsage> disk_usage(Engine& eng) {

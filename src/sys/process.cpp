@@ -77,6 +77,12 @@ void reset_signal_dispositions() {
     }
 }
 
+Status set_child_subreaper() {
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        return Error::from_errno("prctl PR_SET_CHILD_SUBREAPER");
+    return {};
+}
+
 void set_process_name(const char* name) {
     ::prctl(PR_SET_NAME, name, 0, 0, 0);
 }

@@ -43,6 +43,9 @@ void reset_signal_dispositions();
 void set_process_name(const char* name);
 // Die with SIGKILL when the parent dies.
 Status set_parent_death_signal(int sig);
+// Orphaned descendants are reparented to us instead of to init (so a
+// container init created by an external runtime becomes our child).
+Status set_child_subreaper();
 
 struct ProcStat {
     char state = '?';  // R, S, D, Z, ...

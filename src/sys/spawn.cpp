@@ -18,8 +18,12 @@ Result<pid_t> spawn(const std::vector<std::string>& argv, const SpawnFds& fds) {
     TRY_ASSIGN(pid_t pid, fork_process());
     if (pid == 0) {
         ::signal(SIGPIPE, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
         if (fds.in >= 0 && ::dup2(fds.in, 0) < 0) ::_exit(127);
         if (fds.out >= 0 && ::dup2(fds.out, 1) < 0) ::_exit(127);
+        if (fds.err >= 0 && ::dup2(fds.err, 2) < 0) ::_exit(127);
         if (fds.extra == 3) {
             if (::fcntl(3, F_SETFD, 0) < 0) ::_exit(127);
         } else if (fds.extra >= 0 && ::dup2(fds.extra, 3) < 0) {
@@ -38,7 +42,7 @@ Result<int> wait_exit_code(pid_t pid) {
 
 Result<std::string> run_capture(const std::vector<std::string>& argv) {
     TRY_ASSIGN(auto p, make_pipe());
-    TRY_ASSIGN(pid_t pid, spawn(argv, {-1, p.write.get(), -1}));
+    TRY_ASSIGN(pid_t pid, spawn(argv, {.out = p.write.get()}));
     p.write.reset();
     auto out = read_fd(p.read.get());
     TRY_ASSIGN(int code, wait_exit_code(pid));

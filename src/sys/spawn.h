@@ -14,10 +14,12 @@ namespace nook::sys {
 struct SpawnFds {
     int in = -1;  // -1: inherit ours
     int out = -1;
+    int err = -1;
     int extra = -1;  // becomes fd 3 in the child when >= 0
 };
 
-// fork + execvp(argv[0]); the child has default signal dispositions.
+// fork + execvp(argv[0]); the child has default signal dispositions and
+// an empty signal mask (a foreground CLI blocks the signals it forwards).
 Result<pid_t> spawn(const std::vector<std::string>& argv, const SpawnFds& fds);
 // Wait for pid; its exit code (128+n for signal n).
 Result<int> wait_exit_code(pid_t pid);

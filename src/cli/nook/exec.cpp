@@ -27,6 +27,8 @@ void setup_exec(CLI::App& cmd, Globals& g) {
     cmd.positionals_at_end();
     cmd.prefix_command();
     cmd.callback([&g, f] {
+        if (!f->req.detach && refuse_tty_without_terminal(g, f->req.tty, f->req.interactive))
+            return;
         auto eng = open_engine(g);
         if (!eng.ok()) return fail(g, eng.error());
         auto code = eng->exec(f->container, f->req);

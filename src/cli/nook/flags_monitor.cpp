@@ -1,7 +1,8 @@
 // run/create flags: monitor group (see create_flags.h): --restart,
-// --log-driver, --log-opt, --stop-signal, --stop-timeout.
+// --log-driver, --log-opt, --stop-signal, --stop-timeout, --runtime.
 #include "cli/nook/create_flags.h"
 #include "engine/log_config.h"
+#include "engine/oci_runtime.h"
 #include "engine/restart_policy.h"
 #include "runtime/container_ops.h"
 
@@ -19,6 +20,9 @@ class MonitorFlags : public FlagGroup {
             ->allow_extra_args(false);
         cmd.add_option("--stop-signal", stop_signal_, "Signal to stop the container");
         cmd.add_option("--stop-timeout", stop_timeout_, "Timeout (in seconds) to stop a container");
+        cmd.add_option("--runtime", runtime_,
+                       "OCI runtime: nook (built-in), or a runtime binary's name or path (runc, "
+                       "crun, ...)");
     }
 
     Status apply(engine::RunRequest& req) override {
@@ -39,11 +43,15 @@ class MonitorFlags : public FlagGroup {
             req.config_extra["StopSignal"] = stop_signal_;
         }
         if (stop_timeout_) req.config_extra["StopTimeout"] = *stop_timeout_;
+        if (!runtime_.empty()) {
+            TRY(engine::check_runtime_name(runtime_));
+            req.host_config["Runtime"] = runtime_;
+        }
         return {};
     }
 
   private:
-    std::string restart_, log_driver_, stop_signal_;
+    std::string restart_, log_driver_, stop_signal_, runtime_;
     std::vector<std::string> log_opts_;
     std::optional<int> stop_timeout_;
 };

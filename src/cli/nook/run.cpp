@@ -24,6 +24,7 @@ struct RunOnly {
 
 void do_run(Globals& g, RunFlags& f, const RunOnly& r) {
     const bool tty = f.req.tty;
+    if (!r.detach && refuse_tty_without_terminal(g, tty, f.req.interactive)) return;
     auto keys = engine::parse_detach_keys(r.detach_keys);
     if (!keys.ok()) return fail(g, keys.error());
     auto eng = open_engine(g);

@@ -25,18 +25,21 @@ Status info(Globals& g, const std::string& format) {
         return {};
     }
     auto s = [&](const char* k) { return engine::go_print(j[k]); };
+    std::string runtimes;
+    for (const auto& [name, v] : j["Runtimes"].items()) runtimes += " " + name;
     std::printf(
         "Server:\n Containers: %s\n  Running: %s\n  Paused: %s\n  Stopped: %s\n Images: %s\n"
         " Server Version: %s\n Storage Driver: %s\n Cgroup Driver: %s\n Cgroup Version: %s\n"
-        " Default Runtime: %s\n Kernel Version: %s\n Operating System: %s\n OSType: %s\n"
+        " Runtimes:%s\n Default Runtime: %s\n Kernel Version: %s\n Operating System: %s\n OSType: "
+        "%s\n"
         " Architecture: %s\n CPUs: %s\n Total Memory: %s\n Name: %s\n Docker Root Dir: %s\n",
         s("Containers").c_str(), s("ContainersRunning").c_str(), s("ContainersPaused").c_str(),
         s("ContainersStopped").c_str(), s("Images").c_str(), s("ServerVersion").c_str(),
         s("Driver").c_str(), s("CgroupDriver").c_str(), s("CgroupVersion").c_str(),
-        s("DefaultRuntime").c_str(), s("KernelVersion").c_str(), s("OperatingSystem").c_str(),
-        s("OSType").c_str(), s("Architecture").c_str(), s("NCPU").c_str(),
-        engine::bytes_binary(j["MemTotal"].get<uint64_t>()).c_str(), s("Name").c_str(),
-        s("DockerRootDir").c_str());
+        runtimes.c_str(), s("DefaultRuntime").c_str(), s("KernelVersion").c_str(),
+        s("OperatingSystem").c_str(), s("OSType").c_str(), s("Architecture").c_str(),
+        s("NCPU").c_str(), engine::bytes_binary(j["MemTotal"].get<uint64_t>()).c_str(),
+        s("Name").c_str(), s("DockerRootDir").c_str());
     return {};
 }
 
