@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "engine/names.h"
 #include "engine/times.h"
+#include "engine/userns.h"
 #include "image/images.h"
 #include "image/pull.h"
 #include "image/store.h"
@@ -53,6 +54,17 @@ Result<ContainerRow> Engine::create(const RunRequest& req_in) {
     ContainerRow row;
     TRY_ASSIGN(row.id, new_container_id());
     TRY_ASSIGN(json cfg, make_config(req, img, row.id));
+    // --userns auto: a range no other container has, chosen under a lock
+    // held until this container's row (which records it) is stored.
+    UniqueFd userns_lock;
+    TRY_ASSIGN(auto userns_size, parse_userns_mode(cfg["HostConfig"].value("UsernsMode", "")));
+    if (userns_size) {
+        TRY_ASSIGN(userns_lock, lock_userns(paths_));
+        TRY_ASSIGN(auto rows, db_.list());
+        std::vector<std::string> others;
+        for (const auto& r : rows) others.push_back(r.config);
+        TRY(assign_userns(cfg, others));
+    }
     if (!req.name.empty()) {
         TRY(validate_name(req.name));
         row.name = req.name[0] == '/' ? req.name.substr(1) : req.name;

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 
 #include "engine/engine.h"
@@ -32,6 +33,7 @@
 #include "engine/spec_parts.h"
 #include "engine/status_pipe.h"
 #include "engine/times.h"
+#include "engine/userns.h"
 #include "image/snapshot.h"
 #include "image/store.h"
 #include "oci/spec_json.h"
@@ -39,6 +41,7 @@
 #include "sys/fds.h"
 #include "sys/file.h"
 #include "sys/fs_extra.h"
+#include "sys/mount.h"
 #include "sys/netif.h"
 #include "sys/process.h"
 #include "sys/socket.h"
@@ -73,7 +76,25 @@ Result<Running> launch(Engine& eng, ContainerRow& row, const nlohmann::json& cfg
     TRY_ASSIGN(auto rt, eng.runtime_of(row));
     TRY(sys::mkdir_p(p.bundle(row.id), 0700));
     TRY_ASSIGN(auto images, image::Store::open(p.root));
-    TRY(image::mount_rootfs(images, row.image_id, row.id, p.rootfs(row.id)).context("rootfs"));
+    image::RootfsOptions rootfs_opts;
+    rootfs_opts.idmap = recorded_range(cfg["HostConfig"]);  // --userns auto
+    if (rootfs_opts.idmap) {
+        // The runtime sets up the rootfs from inside the user namespace,
+        // where host root's 0700 dirs are closed: let it pass through
+        // (search only) to the bundle's rootfs and /etc files.
+        for (const auto& dir : {p.runroot, p.runroot + "/containers", p.bundle(row.id)})
+            TRY(sys::fchmodat(AT_FDCWD, dir, 0711, "bundle path"));
+        for (auto dir = std::filesystem::path(p.runroot).parent_path(); dir.has_relative_path();
+             dir = dir.parent_path()) {
+            auto st = sys::stat_path(dir);
+            if (st.ok() && !(st->st_mode & S_IXOTH))
+                return invalid_input("--userns: " + dir.string() +
+                                     " (above --runroot) must be searchable by the "
+                                     "container's root: chmod o+x it, or use another --runroot");
+        }
+    }
+    TRY(image::mount_rootfs(images, row.image_id, row.id, p.rootfs(row.id), rootfs_opts)
+            .context("rootfs"));
     TRY_ASSIGN(oci::Spec spec,
                build_spec(cfg, row.id, p, network_peer_pid(eng, cfg["HostConfig"])));
     if (rt->name() != kBuiltinRuntime) {

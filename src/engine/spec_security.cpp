@@ -4,6 +4,7 @@
 #include "engine/host_options.h"
 #include "engine/seccomp_default.h"
 #include "engine/spec_parts.h"
+#include "engine/userns.h"
 #include "sys/host_devices.h"
 
 namespace nook::engine {
@@ -77,9 +78,17 @@ Status apply_security(const SpecInput& in, oci::Spec& s) {
                    seccomp_from_profile(profile, caps).context("HostConfig.SecurityOpt"));
     }
 
+    // --userns auto: the range chosen at create (userns.h).
     const std::string userns = h.value("UsernsMode", "");
-    if (!userns.empty() && userns != "host")
-        return invalid_input("HostConfig.UsernsMode \"" + userns + "\": not supported yet");
+    if (auto range = recorded_range(h)) {
+        s.linux_->namespaces.push_back({"user", ""});
+        const oci::IdMapping m{0, range->host, range->size};
+        s.linux_->uid_mappings = {m};
+        s.linux_->gid_mappings = {m};
+    } else if (!userns.empty() && userns != "host") {
+        return invalid_input("HostConfig.UsernsMode \"" + userns +
+                             "\": no id range recorded (HostConfig.IDMappings)");
+    }
     return {};
 }
 

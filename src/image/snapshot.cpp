@@ -11,6 +11,8 @@
 #include "image/unpack.h"
 #include "sys/file.h"
 #include "sys/fs_extra.h"
+#include "sys/idmap.h"
+#include "sys/mount.h"
 
 namespace nook::image {
 
@@ -67,6 +69,49 @@ Status ensure_snapshots(Store& store, const ImageRecord& rec, int jobs) {
     return first;
 }
 
+namespace {
+
+// Overlay's order: top-most layer first.
+std::vector<std::string> lowers_of(Store& store, const ImageRecord& rec) {
+    std::vector<std::string> lowers;
+    for (auto it = rec.layers.rbegin(); it != rec.layers.rend(); ++it)
+        lowers.push_back(store.snapshot_path(it->diff_id));
+    return lowers;
+}
+
+// Each shared layer is attached, idmapped, under cdir/idmapped/<n> just
+// long enough to mount the overlay: overlayfs keeps private clones of its
+// layers, so the attached copies are detached again at once. The upper
+// dir belongs to the container's root: files created or copied up inside
+// land on disk with the container's host ids, consistent with how the
+// idmapped layers show.
+Result<std::string> mount_idmapped_overlay(Store& store, const ImageRecord& rec,
+                                           const std::string& cdir, const std::string& target,
+                                           const sys::IdRange& range) {
+    TRY(sys::mkdir_p(cdir + "/upper", 0755));
+    TRY(sys::mkdir_p(cdir + "/work", 0700));
+    TRY(sys::fchownat(AT_FDCWD, cdir + "/upper", range.host, range.host, 0, "upper dir"));
+    TRY_ASSIGN(auto userns, sys::make_userns_fd(range));
+    const std::string stage = cdir + "/idmapped";
+    std::vector<std::string> attached;
+    ScopeExit detach_all([&] {
+        for (const auto& m : attached) (void)sys::unmount(m);
+        (void)sys::remove_tree(stage);
+    });
+    std::vector<std::string> lowers;
+    for (const auto& layer : lowers_of(store, rec)) {
+        std::string at = stage + "/" + std::to_string(lowers.size());
+        TRY(sys::mkdir_p(at, 0700));
+        TRY(sys::idmapped_bind(layer, at, userns.get()));
+        attached.push_back(at);
+        lowers.push_back(at);
+    }
+    TRY(sys::mount_overlay(lowers, cdir + "/upper", cdir + "/work", target));
+    return target;
+}
+
+}  // namespace
+
 Result<std::string> mount_rootfs(Store& store, const std::string& image,
                                  const std::string& container_id, const std::string& target,
                                  const RootfsOptions& opts) {
@@ -80,13 +125,18 @@ Result<std::string> mount_rootfs(Store& store, const std::string& image,
     TRY(sys::write_file_atomic(cdir + "/image", rec.id));
     TRY(sys::mkdir_p(target, 0755));
 
+    if (opts.idmap) {
+        if (opts.force_copy || rec.layers.empty())
+            return invalid_input("rootfs of " + container_id +
+                                 ": a user namespace needs an overlay of the image's layers");
+        return mount_idmapped_overlay(store, rec, cdir, target, *opts.idmap)
+            .context("rootfs of " + container_id);
+    }
     if (!opts.force_copy && !rec.layers.empty()) {
         TRY(sys::mkdir_p(cdir + "/upper", 0755));
         TRY(sys::mkdir_p(cdir + "/work", 0700));
-        std::vector<std::string> lowers;
-        for (auto it = rec.layers.rbegin(); it != rec.layers.rend(); ++it)
-            lowers.push_back(store.snapshot_path(it->diff_id));
-        auto st = sys::mount_overlay(lowers, cdir + "/upper", cdir + "/work", target);
+        auto st =
+            sys::mount_overlay(lowers_of(store, rec), cdir + "/upper", cdir + "/work", target);
         if (st.ok()) return target;
         if (!opts.allow_copy_fallback)
             return std::move(st).error().context("rootfs of " + container_id);

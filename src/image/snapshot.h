@@ -5,11 +5,13 @@
 // the layers are unpacked, whiteouts applied, into a private copy instead.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
 #include "image/store.h"
+#include "sys/idmap.h"
 
 namespace nook::image {
 
@@ -21,6 +23,11 @@ Status ensure_snapshots(Store& store, const ImageRecord& rec, int jobs = 4);
 struct RootfsOptions {
     bool allow_copy_fallback = true;
     bool force_copy = false;  // for tests: exercise the fallback path
+    // A container with its own user namespace (ids [0, size) -> host ids
+    // [host, host + size)): the shared layers are shown through idmapped
+    // mounts and the writable layer is owned by the container's root, so
+    // nothing on disk is chowned. Needs overlayfs.
+    std::optional<sys::IdRange> idmap;
 };
 
 // Mount the image (name or id) at target for container_id and record the use so

@@ -52,7 +52,10 @@ refused --security-opt apparmor=docker-default --security-opt apparmor=docker-de
 refused --security-opt label=type:x --security-opt label=type:x
 refused --security-opt seccomp=/no/such.json --security-opt seccomp=/no/such.json
 refused --security-opt bogus --security-opt bogus
-refused --userns auto --userns auto
+refused --userns keep-id --userns keep-id
+refused --userns auto:size=0 --userns auto:size=0
+refused privileged "--userns host" --userns auto --privileged
+refused NetworkMode "--userns auto" --userns auto --network host
 refused bridge bridge --network bridge
 refused mynet mynet --network mynet
 refused --add-host a:b --add-host a:b

@@ -4,6 +4,7 @@
 #include "cli/nook/flags_limits_parts.h"
 #include "engine/host_options.h"
 #include "engine/seccomp_default.h"
+#include "engine/userns.h"
 #include "sys/file.h"
 
 namespace nook::cli {
@@ -31,7 +32,9 @@ class SecurityFlags : public FlagGroup {
                        "Security options: seccomp=PROFILE.json|unconfined, "
                        "no-new-privileges[:true|false], label=disable, apparmor=unconfined")
             ->allow_extra_args(false);
-        cmd.add_option("--userns", userns_, "User namespace to use (host)");
+        cmd.add_option("--userns", userns_,
+                       "User namespace: host (default), or auto[:size=N] (a private range of "
+                       "host ids)");
     }
 
     Status apply(engine::RunRequest& req) override {
@@ -88,10 +91,7 @@ class SecurityFlags : public FlagGroup {
             }
         }
         if (!stored.empty()) h["SecurityOpt"] = stored;
-        if (!userns_.empty() && userns_ != "host")
-            return bad_flag("--userns", userns_,
-                            invalid_input("user namespace remapping is not supported yet "
-                                          "(only --userns host)"));
+        TRY(engine::parse_userns_mode(userns_));
         if (!userns_.empty()) h["UsernsMode"] = userns_;
         return {};
     }
