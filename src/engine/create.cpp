@@ -6,6 +6,7 @@
 
 #include "engine/engine.h"
 #include "engine/names.h"
+#include "engine/spec_parts.h"
 #include "engine/times.h"
 #include "engine/userns.h"
 #include "image/images.h"
@@ -87,6 +88,12 @@ Result<ContainerRow> Engine::create(const RunRequest& req_in) {
     auto made = [&]() -> Status {
         TRY(sys::mkdir_p(paths_.data_dir(row.id), 0700));
         TRY_ASSIGN(auto fd, sys::open_file(paths_.log(row.id), O_WRONLY | O_CREAT, 0640));
+        // docker makes a container's volumes with it: `volume ls` shows
+        // them before the first start.
+        TRY_ASSIGN(auto mounts, collect_mounts(cfg, row.id));
+        for (const auto& m : mounts)
+            if (m.type == "volume")
+                TRY(ensure_volume(paths_, m, recorded_range(cfg["HostConfig"])));
         return {};
     }();
     if (!made.ok()) {

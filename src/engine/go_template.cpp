@@ -1,5 +1,8 @@
 #include "engine/go_template.h"
 
+#include "engine/go_template_funcs.h"
+#include "engine/go_template_parse.h"
+
 #include <algorithm>
 #include <cctype>
 #include <sstream>
@@ -24,109 +27,202 @@ std::string unescape(const std::string& f) {
     return out;
 }
 
-// Words of an action: bare words, "quoted strings" (kept with their quotes
-// so they are told apart from paths), and parenthesised groups are not
-// supported.
-Result<std::vector<std::string>> words(const std::string& action) {
-    std::vector<std::string> out;
-    size_t i = 0;
-    while (i < action.size()) {
-        if (std::isspace(static_cast<unsigned char>(action[i]))) {
-            i++;
-            continue;
+using tmpl::Command;
+using tmpl::List;
+using tmpl::Node;
+using tmpl::Operand;
+using tmpl::Pipeline;
+
+// Walks the parse tree with "." (dot) and the variables in scope, appending
+// to out. {{break}}/{{continue}} travel up as a Flow to their range.
+class Exec {
+  public:
+    enum class Flow { Normal, Break, Continue };
+
+    Exec(const json& root, bool header) : header_(header) { vars_.push_back({"$", root}); }
+
+    Result<Flow> run(const List& list, const json& dot) {
+        const size_t mark = vars_.size();  // {{$x := ...}} lasts to the end of its list
+        for (const Node& n : list) {
+            TRY_ASSIGN(Flow f, node(n, dot));
+            if (f != Flow::Normal) {
+                vars_.resize(mark);
+                return f;
+            }
         }
-        if (action[i] == '"') {
-            size_t end = action.find('"', i + 1);
-            if (end == std::string::npos)
-                return invalid_input("template: unterminated string in {{" + action + "}}");
-            out.push_back(action.substr(i, end - i + 1));
-            i = end + 1;
-            continue;
+        vars_.resize(mark);
+        return Flow::Normal;
+    }
+
+    std::string out;
+
+  private:
+    Result<Flow> node(const Node& n, const json& dot) {
+        line_ = n.line;
+        switch (n.kind) {
+            case Node::Text:
+                out += n.text;
+                return Flow::Normal;
+            case Node::Break:
+                return Flow::Break;
+            case Node::Continue:
+                return Flow::Continue;
+            case Node::Action: {
+                TRY_ASSIGN(json v, pipeline(n.pipe, dot));
+                if (n.pipe.vars.empty()) out += go_print(v);
+                return Flow::Normal;
+            }
+            case Node::If:
+            case Node::With: {
+                const size_t mark = vars_.size();
+                TRY_ASSIGN(json v, pipeline(n.pipe, dot));
+                bool yes = tmpl::truthy(v);
+                const json& inner = n.kind == Node::With && yes ? v : dot;
+                auto f = run(yes ? n.list : n.else_list, inner);
+                vars_.resize(mark);
+                return f;
+            }
+            case Node::Range:
+                return range(n, dot);
         }
-        size_t end = i;
-        while (end < action.size() && !std::isspace(static_cast<unsigned char>(action[end]))) end++;
-        out.push_back(action.substr(i, end - i));
-        i = end;
+        return Flow::Normal;
     }
-    return out;
-}
 
-json field(const json& data, const std::string& path) {
-    if (path == ".") return data;
-    json v = data;
-    size_t pos = 1;
-    while (pos <= path.size()) {
-        size_t dot = path.find('.', pos);
-        std::string key =
-            path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
-        if (key.empty()) break;
-        if (!v.is_object() || !v.contains(key)) return json();
-        v = v[key];
-        if (dot == std::string::npos) break;
-        pos = dot + 1;
+    Result<Flow> range(const Node& n, const json& dot) {
+        TRY_ASSIGN(json v, commands(n.pipe, dot));
+        const size_t mark = vars_.size();
+        for (auto& name : n.pipe.vars) vars_.push_back({name, json()});
+        auto each = [&](const json& key, const json& elem) -> Result<Flow> {
+            if (n.pipe.vars.size() == 1) vars_[mark].second = elem;
+            if (n.pipe.vars.size() == 2) vars_[mark].second = key, vars_[mark + 1].second = elem;
+            return run(n.list, elem);
+        };
+        size_t count = 0;
+        Status st;
+        auto loop = [&]() -> Status {
+            if (v.is_array()) {
+                for (size_t i = 0; i < v.size(); i++, count++) {
+                    TRY_ASSIGN(Flow f, each(json(i), v[i]));
+                    if (f == Flow::Break) break;
+                }
+            } else if (v.is_object()) {  // keys in sorted order, as Go ranges over maps
+                for (auto it = v.begin(); it != v.end(); ++it, count++) {
+                    TRY_ASSIGN(Flow f, each(json(it.key()), it.value()));
+                    if (f == Flow::Break) break;
+                }
+            } else if (v.is_number_integer()) {  // Go 1.22: range over an int
+                for (long long i = 0; i < v.get<long long>(); i++, count++) {
+                    TRY_ASSIGN(Flow f, each(json(i), json(i)));
+                    if (f == Flow::Break) break;
+                }
+            } else if (!v.is_null()) {
+                return xerr(n.pipe.text, "range can't iterate over " + go_print(v));
+            }
+            return {};
+        };
+        st = loop();
+        vars_.resize(mark);
+        TRY(std::move(st));
+        if (count == 0) return run(n.else_list, dot);
+        return Flow::Normal;
     }
-    return v;
-}
 
-json index_of(const json& v, const std::string& key) {
-    if (v.is_object()) return v.contains(key) ? v[key] : json("");
-    if (v.is_array()) {
-        size_t i = std::strtoul(key.c_str(), nullptr, 10);
-        return i < v.size() ? v[i] : json();
-    }
-    return v;  // a table header: the column title itself
-}
-
-// An argument: a quoted string or a field path.
-json arg_value(const json& data, const std::string& w) {
-    if (w.size() >= 2 && w.front() == '"') return json(w.substr(1, w.size() - 2));
-    if (!w.empty() && w[0] == '.') return field(data, w);
-    return json(w);
-}
-
-Result<json> eval(const json& data, const std::vector<std::string>& w) {
-    if (w.empty()) return invalid_input("template: empty action {{}}");
-    const std::string& f = w[0];
-    auto str_arg = [&](size_t i) -> std::string {
-        json a = arg_value(data, w[i]);
-        return a.is_string() ? a.get<std::string>() : go_print(a);
-    };
-    if (f[0] == '.') {
-        json v = field(data, f);
-        // {{.Label "k"}}: a method call with an argument on a map.
-        if (w.size() == 2) return index_of(v, str_arg(1));
-        if (w.size() > 2) return invalid_input("template: too many arguments in {{" + f + "}}");
+    // A pipeline with its declaration: {{$x := ...}} / {{$x = ...}}.
+    Result<json> pipeline(const Pipeline& p, const json& dot) {
+        TRY_ASSIGN(json v, commands(p, dot));
+        if (p.vars.empty()) return v;
+        if (!p.assign) {
+            vars_.push_back({p.vars[0], v});
+        } else {
+            for (size_t i = vars_.size(); i-- > 0;)
+                if (vars_[i].first == p.vars[0]) {
+                    vars_[i].second = v;
+                    break;
+                }
+        }
         return v;
     }
-    if (w.size() < 2) return invalid_input("template: function \"" + f + "\" needs an argument");
-    std::vector<std::string> rest(w.begin() + 1, w.end());
-    if (f == "json") {
-        TRY_ASSIGN(json v, eval(data, rest));
-        return json(v.dump());
-    }
-    if (f == "index" && w.size() == 3) return index_of(arg_value(data, w[1]), str_arg(2));
-    if (f == "join" && w.size() == 3) {
-        json v = arg_value(data, w[1]);
-        std::string sep = str_arg(2), out;
-        if (v.is_array())
-            for (size_t i = 0; i < v.size(); i++) out += (i ? sep : "") + go_print(v[i]);
-        return json(out);
-    }
-    if (f == "upper" || f == "lower" || f == "title" || f == "len" || f == "println") {
-        TRY_ASSIGN(json v, eval(data, rest));
-        if (f == "len") return json(v.is_string() ? v.get<std::string>().size() : v.size());
-        std::string s = go_print(v);
-        if (f == "println") return json(s + "\n");
-        for (size_t i = 0; i < s.size(); i++) {
-            unsigned char c = s[i];
-            bool word_start = i == 0 || std::isspace(static_cast<unsigned char>(s[i - 1]));
-            if (f == "upper" || (f == "title" && word_start)) s[i] = std::toupper(c);
-            if (f == "lower") s[i] = std::tolower(c);
+
+    Result<json> commands(const Pipeline& p, const json& dot) {
+        json v;
+        for (size_t i = 0; i < p.cmds.size(); i++) {
+            const json* piped = i ? &v : nullptr;
+            TRY_ASSIGN(json r, command(p.cmds[i], dot, piped));
+            v = std::move(r);
         }
-        return json(s);
+        return v;
     }
-    return invalid_input("template: function \"" + f + "\" not defined");
-}
+
+    Result<json> command(const Command& c, const json& dot, const json* piped) {
+        const Operand& head = c.words[0];
+        std::vector<json> args;
+        for (size_t i = 1; i < c.words.size(); i++) {
+            TRY_ASSIGN(json a, operand(c.words[i], dot));
+            args.push_back(std::move(a));
+        }
+        if (piped) args.push_back(*piped);
+        if (head.kind == Operand::Func) return call(head, args);
+        TRY_ASSIGN(json v, operand(head, dot));
+        if (args.empty()) return v;
+        // docker's map methods with an argument: {{.Label "k"}} indexes .Label.
+        if ((head.kind == Operand::Field || head.kind == Operand::Var) && args.size() == 1 &&
+            (v.is_object() || v.is_string())) {
+            args.insert(args.begin(), v);
+            return call(head, args, "index");
+        }
+        return xerr(head.text, "can't give argument to non-function " + head.text);
+    }
+
+    Result<json> call(const Operand& at, const std::vector<json>& args,
+                      const std::string& name = "") {
+        auto r = tmpl::call_func(name.empty() ? at.name : name, args, header_);
+        if (!r.ok()) return xerr(at.text, r.error().message());
+        return r;
+    }
+
+    Result<json> operand(const Operand& op, const json& dot) {
+        switch (op.kind) {
+            case Operand::Dot:
+                return dot;
+            case Operand::Literal:
+                return op.literal;
+            case Operand::Func:
+                return call(op, {});
+            case Operand::Field:
+                return walk(dot, op);
+            case Operand::Var:
+                for (size_t i = vars_.size(); i-- > 0;)
+                    if (vars_[i].first == op.name) return walk(vars_[i].second, op);
+                return xerr(op.text, "undefined variable: " + op.name);
+            case Operand::Paren: {
+                TRY_ASSIGN(json v, commands(*op.sub, dot));
+                return walk(v, op);
+            }
+        }
+        return json();
+    }
+
+    // .A.B on a value: a missing key gives nil ("<no value>"), as Go's maps.
+    Result<json> walk(json v, const Operand& op) {
+        for (const auto& f : op.fields) {
+            if (v.is_null()) return v;
+            if (!v.is_object())
+                return xerr(op.text, "can't evaluate field " + f + " in type " + tmpl::go_type(v));
+            auto it = v.find(f);
+            v = it == v.end() ? json() : json(*it);
+        }
+        return v;
+    }
+
+    Error xerr(const std::string& at, const std::string& what) const {
+        return invalid_input("template: :" + std::to_string(line_) + ": executing \"\" at <" + at +
+                             ">: " + what);
+    }
+
+    bool header_;
+    int line_ = 1;
+    std::vector<std::pair<std::string, json>> vars_;
+};
 
 }  // namespace
 
@@ -151,38 +247,20 @@ std::string go_print(const json& v) {
 }
 
 Result<std::string> render_template(const std::string& format, const json& data) {
-    const std::string f = unescape(format);
-    std::string out;
-    size_t pos = 0;
-    while (pos < f.size()) {
-        size_t open = f.find("{{", pos);
-        if (open == std::string::npos) {
-            out += f.substr(pos);
-            break;
-        }
-        out += f.substr(pos, open - pos);
-        size_t close = f.find("}}", open + 2);
-        if (close == std::string::npos)
-            return invalid_input("template: unclosed action in \"" + format + "\"");
-        std::string action = f.substr(open + 2, close - open - 2);
-        TRY_ASSIGN(auto w, words(action));
-        // "a | b": feed a into b as its last argument (one level, as used).
-        auto bar = std::find(w.begin(), w.end(), "|");
-        if (bar != w.end()) {
-            std::vector<std::string> lhs(w.begin(), bar), rhs(bar + 1, w.end());
-            TRY_ASSIGN(json v, eval(data, lhs));
-            json tmp = data.is_object() ? data : json::object();
-            tmp["__pipe"] = v;
-            rhs.push_back(".__pipe");
-            TRY_ASSIGN(json r, eval(tmp, rhs));
-            out += go_print(r);
-        } else {
-            TRY_ASSIGN(json v, eval(data, w));
-            out += go_print(v);
-        }
-        pos = close + 2;
-    }
-    return out;
+    return render_template(format, data, TemplateOptions{});
+}
+
+Status check_template(const std::string& format) {
+    TRY(tmpl::parse_template(unescape(format)));
+    return {};
+}
+
+Result<std::string> render_template(const std::string& format, const json& data,
+                                    const TemplateOptions& opts) {
+    TRY_ASSIGN(auto tree, tmpl::parse_template(unescape(format)));
+    Exec ex(data, opts.header);
+    TRY(ex.run(tree, data));
+    return std::move(ex.out);
 }
 
 std::string align_table(const std::string& text) {

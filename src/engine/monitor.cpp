@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <optional>
 
 #include "engine/engine.h"
@@ -41,7 +40,6 @@
 #include "sys/fds.h"
 #include "sys/file.h"
 #include "sys/fs_extra.h"
-#include "sys/mount.h"
 #include "sys/netif.h"
 #include "sys/process.h"
 #include "sys/socket.h"
@@ -78,21 +76,7 @@ Result<Running> launch(Engine& eng, ContainerRow& row, const nlohmann::json& cfg
     TRY_ASSIGN(auto images, image::Store::open(p.root));
     image::RootfsOptions rootfs_opts;
     rootfs_opts.idmap = recorded_range(cfg["HostConfig"]);  // --userns auto
-    if (rootfs_opts.idmap) {
-        // The runtime sets up the rootfs from inside the user namespace,
-        // where host root's 0700 dirs are closed: let it pass through
-        // (search only) to the bundle's rootfs and /etc files.
-        for (const auto& dir : {p.runroot, p.runroot + "/containers", p.bundle(row.id)})
-            TRY(sys::fchmodat(AT_FDCWD, dir, 0711, "bundle path"));
-        for (auto dir = std::filesystem::path(p.runroot).parent_path(); dir.has_relative_path();
-             dir = dir.parent_path()) {
-            auto st = sys::stat_path(dir);
-            if (st.ok() && !(st->st_mode & S_IXOTH))
-                return invalid_input("--userns: " + dir.string() +
-                                     " (above --runroot) must be searchable by the "
-                                     "container's root: chmod o+x it, or use another --runroot");
-        }
-    }
+    if (rootfs_opts.idmap) TRY(let_userns_traverse(p.runroot, p.bundle(row.id)));
     TRY(image::mount_rootfs(images, row.image_id, row.id, p.rootfs(row.id), rootfs_opts)
             .context("rootfs"));
     TRY_ASSIGN(oci::Spec spec,

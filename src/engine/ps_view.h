@@ -25,6 +25,8 @@ std::string go_time_text(const std::string& rfc3339);
 // The fields of docker's ps --format (ID, Image, Command, CreatedAt,
 // RunningFor, Status, Ports, Names, Labels, Label (a map: {{.Label "k"}}),
 // State, Mounts, Networks, LocalVolumes, Size). All are strings but Label.
+// Size is "0B" here: measuring it walks the writable layer, so `ps` fills it
+// in only when asked (-s or a template using .Size; engine/container_size.h).
 nlohmann::json ps_summary(const ContainerRow& r, bool no_trunc);
 // The table headers for the same fields ("CONTAINER ID", "NAMES", ...).
 const nlohmann::json& ps_headers();

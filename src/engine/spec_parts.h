@@ -18,7 +18,10 @@
 
 #include "base/result.h"
 #include "engine/paths.h"
+#include "engine/volume_spec.h"
+#include "engine/volumes.h"
 #include "oci/spec.h"
+#include "sys/idmap.h"
 
 namespace nook::engine {
 
@@ -45,5 +48,11 @@ Status apply_storage(const SpecInput& in, oci::Spec& spec);
 // Files on the host the spec refers to, written into the bundle before the
 // container is created: /etc/hostname, hosts, resolv.conf (spec_network.cpp).
 Status write_etc_files(const SpecInput& in, const oci::Spec& spec);
+
+// The named or anonymous volume of mount m, created (with its labels) if
+// missing; a new empty one is owned by userns's root (spec_storage.cpp).
+// create makes a container's volumes, as docker does; start makes sure.
+Result<Volume> ensure_volume(const Paths& paths, const MountSpec& m,
+                             const std::optional<sys::IdRange>& userns);
 
 }  // namespace nook::engine

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "engine/spec_parts.h"
+#include "engine/userns.h"
 #include "engine/volume_spec.h"
 #include "engine/volumes.h"
 #include "sys/copy_tree.h"
@@ -64,6 +65,29 @@ oci::Mount bind_mount(const std::string& src, const MountSpec& m) {
     return o;
 }
 
+}  // namespace
+
+Result<Volume> ensure_volume(const Paths& paths, const MountSpec& m,
+                             const std::optional<sys::IdRange>& userns) {
+    std::map<std::string, std::string> labels;
+    for (auto& [k, v] : m.volume_labels.items())
+        if (v.is_string()) labels[k] = v.get<std::string>();
+    if (m.anonymous) labels[kAnonymousVolumeLabel] = "";
+    TRY_ASSIGN(auto vol, create_volume(paths, m.source, labels));
+    // A new, empty volume of a container with its own user namespace
+    // belongs to the container's root, as docker's under userns-remap.
+    if (userns) {
+        TRY(let_userns_traverse(paths.root, vol.mountpoint));
+        auto st = sys::stat_path(vol.mountpoint);
+        if (st.ok() && st->st_uid == 0 && std::filesystem::is_empty(vol.mountpoint))
+            TRY(sys::fchownat(AT_FDCWD, vol.mountpoint, userns->host, userns->host, 0,
+                              "volume " + m.source));
+    }
+    return vol;
+}
+
+namespace {
+
 Result<oci::Mount> to_oci_mount(const SpecInput& in, const MountSpec& m) {
     if (m.type == "bind") {
         if (!sys::path_exists(m.source))
@@ -72,11 +96,7 @@ Result<oci::Mount> to_oci_mount(const SpecInput& in, const MountSpec& m) {
         return bind_mount(m.source, m);
     }
     if (m.type == "volume") {
-        std::map<std::string, std::string> labels;
-        for (auto& [k, v] : m.volume_labels.items())
-            if (v.is_string()) labels[k] = v.get<std::string>();
-        if (m.anonymous) labels[kAnonymousVolumeLabel] = "";
-        TRY_ASSIGN(auto vol, create_volume(in.paths, m.source, labels));
+        TRY_ASSIGN(auto vol, ensure_volume(in.paths, m, recorded_range(in.host)));
         // Locked: two containers starting on one new volume copy once.
         TRY_ASSIGN(auto lock, lock_volumes(in.paths));
         if (!m.nocopy)

@@ -3,10 +3,12 @@
 #include <fcntl.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include "sys/file.h"
 #include "sys/fs_extra.h"
+#include "sys/mount.h"
 
 namespace nook::engine {
 
@@ -127,6 +129,32 @@ Result<UniqueFd> lock_userns(const Paths& paths) {
                                        O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     TRY(sys::lock_fd(fd.get(), true).context("lock the user namespace ranges"));
     return fd;
+}
+
+Status let_userns_traverse(const std::string& top, const std::string& leaf) {
+    namespace fs = std::filesystem;
+    const fs::path top_path = fs::path(top).lexically_normal();
+    for (auto dir = top_path.parent_path(); dir.has_relative_path(); dir = dir.parent_path()) {
+        auto st = sys::stat_path(dir);
+        if (st.ok() && !(st->st_mode & S_IXOTH))
+            return invalid_input("--userns: " + dir.string() + " (above " + top +
+                                 ") must be searchable by the container's root: chmod o+x it");
+    }
+    const std::string rel = fs::path(leaf).lexically_normal().lexically_relative(top_path);
+    if (rel.empty() || rel.rfind("..", 0) == 0) return invalid_input(leaf + " is not under " + top);
+    fs::path dir = top_path;
+    std::vector<fs::path> chain = {dir};
+    for (const auto& part : fs::path(rel)) {
+        if (part == ".") continue;
+        dir /= part;
+        chain.push_back(dir);
+    }
+    for (const auto& d : chain) {
+        TRY_ASSIGN(auto st, sys::stat_path(d));
+        if (S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH))
+            TRY(sys::fchmodat(AT_FDCWD, d, (st.st_mode & 07777) | S_IXOTH, "search permission"));
+    }
+    return {};
 }
 
 }  // namespace nook::engine

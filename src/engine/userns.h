@@ -46,4 +46,11 @@ std::optional<sys::IdRange> recorded_range(const nlohmann::json& host);
 Status assign_userns(nlohmann::json& cfg, const std::vector<std::string>& others);
 Result<UniqueFd> lock_userns(const Paths& paths);
 
+// The runtime sets a user-namespaced container up from inside the
+// namespace, where host root's 0700 dirs are closed to it: add search
+// permission for others (o+x: nothing becomes listable or readable) to
+// each dir from top down to leaf. Dirs above top are only checked: one
+// without o+x is an error naming it.
+Status let_userns_traverse(const std::string& top, const std::string& leaf);
+
 }  // namespace nook::engine

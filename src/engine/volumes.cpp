@@ -267,4 +267,67 @@ uint64_t tree_size(const std::string& dir) {
     return total;
 }
 
+namespace {
+
+bool volume_label_match(const std::string& want, const std::map<std::string, std::string>& labels) {
+    size_t eq = want.find('=');
+    auto it = labels.find(want.substr(0, eq));
+    return it != labels.end() && (eq == std::string::npos || it->second == want.substr(eq + 1));
+}
+
+}  // namespace
+
+Result<VolumePruneFilter> parse_volume_prune_filters(const std::vector<std::string>& flags) {
+    VolumePruneFilter f;
+    for (const auto& flag : flags) {
+        size_t eq = flag.find('=');
+        std::string key = flag.substr(0, eq);
+        std::string val = eq == std::string::npos ? "" : flag.substr(eq + 1);
+        if (eq == std::string::npos || key.empty())
+            return invalid_input("--filter " + flag +
+                                 ": bad format of filter (expected name=value)");
+        if ((key == "label" || key == "label!") && (val.empty() || val[0] == '='))
+            return invalid_input("--filter " + flag + ": missing label key");
+        if (key == "label") {
+            f.labels.push_back(val);
+        } else if (key == "label!") {
+            f.not_labels.push_back(val);
+        } else if (key == "all") {
+            if (val != "true" && val != "false" && val != "1" && val != "0")
+                return invalid_input("--filter " + flag + ": invalid filter 'all=" + val + "'");
+            f.all = f.all || val == "true" || val == "1";
+        } else {
+            return invalid_input("--filter " + flag + ": invalid filter '" + key +
+                                 "' (volume prune takes label, label! and all)");
+        }
+    }
+    return f;
+}
+
+Result<VolumePruneReport> prune_unused_volumes(
+    const Paths& paths, const std::map<std::string, std::vector<std::string>>& users, bool all,
+    const VolumePruneFilter& filter) {
+    TRY_ASSIGN(auto vols, list_volumes(paths));
+    VolumePruneReport rep;
+    for (auto& v : vols) {
+        if (auto u = users.find(v.name); u != users.end() && !u->second.empty()) continue;
+        // docker >= 23: named volumes only with --all (or the all filter).
+        if (!all && !filter.all && !v.anonymous()) continue;
+        bool keep = false;
+        for (auto& l : filter.labels) keep = keep || !volume_label_match(l, v.labels);
+        for (auto& l : filter.not_labels) keep = keep || volume_label_match(l, v.labels);
+        if (keep) continue;
+        uint64_t size = tree_size(v.mountpoint);
+        auto st = remove_volume(paths, v.name);
+        if (!st.ok()) {
+            // Gone meanwhile (a concurrent rm/prune): nothing to report.
+            if (st.error().code() != ENOENT) rep.errors.push_back(std::move(st).error());
+            continue;
+        }
+        rep.deleted.push_back(v.name);
+        rep.reclaimed += size;
+    }
+    return rep;
+}
+
 }  // namespace nook::engine

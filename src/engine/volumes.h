@@ -81,4 +81,27 @@ nlohmann::json mounts_for_inspect(const Paths& paths, const nlohmann::json& cont
 // Bytes used by the files under dir (hard links counted once), for prune.
 uint64_t tree_size(const std::string& dir);
 
+// `volume prune --filter`: label=K[=V] (every one must match), label!=K[=V]
+// (none may match), all=true|false (as -a).
+struct VolumePruneFilter {
+    std::vector<std::string> labels, not_labels;
+    bool all = false;
+};
+// Fails on any other key or a bad value, naming the flag ("--filter name=x:
+// invalid filter 'name'").
+Result<VolumePruneFilter> parse_volume_prune_filters(const std::vector<std::string>& flags);
+
+struct VolumePruneReport {
+    std::vector<std::string> deleted;  // names, in name order
+    uint64_t reclaimed = 0;            // bytes
+    std::vector<Error> errors;         // volumes that could not be removed
+};
+// docker >= 23: remove the unused volumes that match the filter; only
+// anonymous ones unless all (then named ones too). users: volume_users().
+// A volume that cannot be removed is left and its error collected; the
+// others are still removed.
+Result<VolumePruneReport> prune_unused_volumes(
+    const Paths& paths, const std::map<std::string, std::vector<std::string>>& users, bool all,
+    const VolumePruneFilter& filter);
+
 }  // namespace nook::engine

@@ -52,6 +52,10 @@ Status prepare_container(LaunchPlan& plan, int sync, pid_t host_pid) {
     const oci::Process& proc = *spec.process;
     const auto& ns = plan.ns;
 
+    // Join our v1 cgroups ourselves (Manager::JoinPlan): "0" moves the
+    // writing thread, which takes no global lock.
+    for (const auto& f : plan.cgroup_self_files)
+        TRY(sys::write_file(f, "0").context("join cgroup"));
     if (!ns.needs_middle_stage() && ns.creates(CLONE_NEWUSER)) TRY(become_root_in_user_namespace());
     if (!plan.opts.no_new_keyring) TRY(join_session_keyring(plan.opts.id));
     if (ns.creates(CLONE_NEWUTS) || ns.joins_ns(CLONE_NEWUTS)) {

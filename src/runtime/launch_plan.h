@@ -58,6 +58,8 @@ struct LaunchPlan {
     rootfs::Options rootfs;
     security::ProcessSecurity security;
     std::unique_ptr<cgroups::Manager> cgroup;
+    // v1 `tasks` files the init writes "0" to after GO (Manager::JoinPlan).
+    std::vector<std::string> cgroup_self_files;
     std::string exec_path;  // args[0] resolved later, inside the container
     UniqueFd console;       // connected console socket (terminal: true)
     UniqueFd state_dir;     // O_PATH fd of the state dir, for exec.fifo after pivot

@@ -136,11 +136,14 @@ Result<Spawned> spawn(LaunchPlan& plan, UniqueFd& parent_end, UniqueFd& child_en
         // The cgroup namespace is unshared by the init once it is in its
         // cgroup: created at clone it would be rooted at ours.
         sys::CloneArgs args{.flags = static_cast<uint64_t>(ns.new_flags & ~CLONE_NEWCGROUP)};
-        auto cg_fd = plan.cgroup->clone_into_fd();
-        if (cg_fd.ok()) {
+        // In a new user namespace the init cannot write the host's cgroup
+        // files: we attach it then (the slow way, see Manager::JoinPlan).
+        auto join = plan.cgroup->join_plan(!ns.creates(CLONE_NEWUSER));
+        if (join.clone_into) {
             args.flags |= CLONE_INTO_CGROUP;
-            args.cgroup_fd = cg_fd->get();
+            args.cgroup_fd = join.clone_into.get();
         }
+        plan.cgroup_self_files = std::move(join.self_files);  // the child's copy
         TRY_ASSIGN(auto c, sys::clone3(args).context("clone container init"));
         if (c.pid == 0) {
             parent_end.reset();
@@ -151,7 +154,7 @@ Result<Spawned> spawn(LaunchPlan& plan, UniqueFd& parent_end, UniqueFd& child_en
         child_end.reset();
         // [1] ids now; the cgroup attach happens after GO (see sync.h).
         if (ns.creates(CLONE_NEWUSER)) TRY(write_id_maps(ns, c.pid));
-        out.attach_after_go = !cg_fd.ok();
+        out.attach_after_go = join.parent_attach;
         return out;
     }
 

@@ -11,14 +11,18 @@
 //   PARENT nook:[0:PARENT]                     INIT nook:[2:INIT]
 //   clone3(CLONE_NEW*, CLONE_INTO_CGROUP?) -->  (born in its namespaces)
 //   [1] write uid/gid maps
-//       send GO {host pid}               ----> [1] recv GO; become root in userns;
-//       attach the init to its cgroup          hostname, keyring ...
+//       send GO {host pid}               ----> [1] recv GO; join v1 cgroups itself
+//       (attach the init to its cgroup         ("0" > tasks); become root in userns;
+//        when it cannot join itself)           hostname, keyring ...
 //       send CGROUP_JOINED               ----> recv CGROUP_JOINED (just before the
 //                                              cgroup ns, or [2]/[3] if there is none);
 //                                              rootfs::prepare
-//   (The v1 attach waits for an RCU grace period, ~2 ms: overlapping it with
-//   the init's own setup is why it comes after GO. With CLONE_INTO_CGROUP or
-//   the middle stage the init is born in the cgroup and JOINED follows GO.)
+//   (How the init joins: cgroups::Manager::JoinPlan. Born in the cgroup with
+//   CLONE_INTO_CGROUP on v2 and hybrid's unified part; on v1 it moves itself,
+//   which takes no global lock. A parent's attach -- needed when the init is
+//   in a new user namespace -- waits for an RCU grace period, ~10 ms: it
+//   overlaps the init's own setup, which is why it comes after GO. With the
+//   middle stage the middle is attached and the init is born in the cgroup.)
 //   [2] recv HOOKS_CREATE_RUNTIME        <---- [2] send HOOKS_CREATE_RUNTIME
 //       run prestart + createRuntime hooks
 //       send HOOKS_DONE                  ----> run createContainer hooks;

@@ -11,12 +11,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 pty() { python3 "$HERE/ptyrun.py" "$1" "$NOOK" "$T/root" "$T/run" "${@:2}"; }
 state() { nook inspect -f "{{.State.$2}}" "$1"; }
-# wait_for SECONDS CMD...: retry CMD every 0.1 s until it succeeds.
-wait_for() {
-    local n=$(($1 * 10)); shift
-    for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done
-    return 1
-}
 is_status() { [ "$(state "$1" Status)" = "$2" ]; }
 gone() { [ -z "$(nook ps -aq --filter "name=^$1\$" 2>/dev/null)" ] && ! nook inspect "$1" > /dev/null 2>&1; }
 bad_flag() {  # bad_flag NAME FLAGS...: exit 125, one-line error, no container

@@ -14,11 +14,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../engine/lib.sh"
 
 state() { nook inspect -f "{{.State.$2}}" "$1"; }
-wait_for() {  # wait_for SECONDS CMD...
-    local n=$(($1 * 10)); shift
-    for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done
-    return 1
-}
 is_status() { [ "$(state "$1" Status)" = "$2" ]; }
 # in_pty CMD...: run CMD with a pseudo-terminal as its stdio (util-linux script).
 in_pty() { script -qec "$(printf '%q ' "$@")" /dev/null; }

@@ -14,13 +14,8 @@ VOLS=$T/root/volumes
 # expect_bad DESC WORD CMD...: exit 125, a one-line error naming WORD, and
 # no container left behind.
 expect_bad() {
-    local desc=$1 word=$2; shift 2
-    local err rc
-    err=$("$@" 2>&1 > /dev/null); rc=$?
-    [ "$rc" = 125 ] || fail "$desc: exit $rc, want 125 ($err)"
-    [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "$desc: error is not one line: $err"
-    printf '%s' "$err" | grep >/dev/null -F -- "$word" || fail "$desc: error does not name '$word': $err"
-    [ -z "$(nook ps -aq)" ] || fail "$desc: a container was left"
+    expect_err "$@"
+    [ -z "$(nook ps -aq)" ] || fail "$1: a container was left"
 }
 
 # --- bind mounts --------------------------------------------------------------
@@ -182,16 +177,27 @@ ok "volume create/ls/inspect in docker's formats; rm refuses a volume in use"
 
 mkdir -p "$VOLS/v1/_data" && head -c 3000 /dev/zero > "$VOLS/v1/_data/blob"
 nook volume create v2 > /dev/null
-OUT=$(nook volume prune -f)
+OUT=$(nook volume prune -f -a)
 echo "$OUT" | grep >/dev/null -x v2 && echo "$OUT" | grep >/dev/null -x "Deleted Volumes:" || fail "prune: $OUT"
 echo "$OUT" | grep >/dev/null -x v1 && fail "prune removed the in-use v1"
 echo "$OUT" | grep >/dev/null "^Total reclaimed space: [0-9.]*k\?B$" || fail "prune total: $OUT"
 nook rm user > /dev/null
-OUT=$(nook volume prune -f)
+OUT=$(nook volume prune -f -a)
 echo "$OUT" | grep >/dev/null -x v1 && echo "$OUT" | grep >/dev/null -x "Total reclaimed space: 3kB" || fail "prune v1: $OUT"
 [ -z "$(nook volume ls -q)" ] || fail "volumes left after prune: $(nook volume ls -q)"
-[ "$(nook volume prune -f)" = "Total reclaimed space: 0B" ] || fail "empty prune"
+[ "$(nook volume prune -f -a)" = "Total reclaimed space: 0B" ] || fail "empty prune"
 ok "volume rm of an unused volume; prune removes unused volumes, prints reclaimed space"
+
+# docker makes a container's volumes with it: listed before any start, and
+# rm -v takes the anonymous one again.
+id=$(nook create -v early:/data -v /scratch bb:1 true) || fail "create with volumes"
+OUT=$(nook volume ls -q)
+echo "$OUT" | grep >/dev/null -x early || fail "named volume not made at create: $OUT"
+[ "$(echo "$OUT" | grep -c '^[0-9a-f]\{64\}$')" = 1 ] || fail "anonymous volume not made at create: $OUT"
+nook rm -v "$id" > /dev/null || fail "rm -v"
+[ "$(nook volume ls -q)" = early ] || fail "after rm -v: $(nook volume ls -q)"
+nook volume rm early > /dev/null || fail "volume rm early"
+ok "create makes the named and anonymous volumes; rm -v removes the anonymous one"
 
 # --- nothing left ----------------------------------------------------------------
 for id in $(nook ps -aq --no-trunc); do nook rm -f "$id" > /dev/null; done

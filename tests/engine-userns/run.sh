@@ -70,11 +70,12 @@ for rt in nook runc; do
     [ "$base2" -ge $((base + 65536)) ] || [ $((base2 + 5000)) -le "$base" ] || fail "$rt: ranges overlap: $base $base2"
     ok "$rt: a second container gets a disjoint range ($base2, 5000 ids)"
 
+    nook exec "$id" sh -c 'echo keep > /kept' || fail "$rt: write before stop"
     nook stop -t 1 "$id" > /dev/null || fail "$rt: stop"
     nook start "$id" > /dev/null || fail "$rt: start again"
     [ "$(base_of "$id")" = "$base" ] || fail "$rt: range changed on restart"
-    out=$(nook exec "$id" sh -c 'cat /made; echo again >> /made && echo appended')
-    [ "$out" = "$(printf 'data\nappended')" ] || fail "$rt: after restart: $out"
+    out=$(nook exec "$id" sh -c 'cat /kept; echo again >> /kept && echo appended')
+    [ "$out" = "$(printf 'keep\nappended')" ] || fail "$rt: after restart: $out"
     ok "$rt: stop and start keep the range and the data"
 
     nook rm -f "$id" "$id2" > /dev/null || fail "$rt: rm -f"
@@ -84,6 +85,16 @@ for rt in nook runc; do
     [ -z "$(find "$T/root/image/containers" -name idmapped)" ] || fail "$rt: idmapped stage dir left"
     ok "$rt: rm -f leaves no mounts, cgroups, state or stage dirs"
 done
+
+# A new volume belongs to the container's root; a host bind keeps its owner.
+mkdir -p "$T/hostdir"
+out=$(nook run --rm --userns auto -v uvol:/data -v "$T/hostdir:/host" bb:1 \
+    sh -c 'echo v > /data/f && stat -c %u /data /host; touch /host/x 2>&1 || echo denied')
+[[ "$out" == "0"*"65534"*denied ]] || fail "volume / bind ownership inside: $out"
+mp=$(nook volume inspect -f '{{.Mountpoint}}' uvol) && [ -f "$mp/f" ] || fail "volume inspect -f: '$mp'"
+[ "$(stat -c %u "$mp/f")" != 0 ] || fail "volume file on disk is host root's"
+nook volume rm uvol > /dev/null
+ok "a new volume is the container root's (written as its host uid); a host bind is nobody's"
 
 # The lowest free range is reused once its container is gone.
 a=$(nook create --userns auto bb:1 true) && b=$(nook create --userns auto bb:1 true) || fail "create"

@@ -8,8 +8,8 @@ set -uo pipefail
 NOOK=${1:?usage: run.sh NOOK_BINARY}
 . "$(dirname "$0")/../engine/lib.sh"
 
-# wait_for DESC CMD...: poll CMD for up to 10 s.
-wait_for() {
+# wait_or_fail DESC CMD...: poll CMD for up to 10 s, else fail naming DESC.
+wait_or_fail() {
     local what=$1; shift
     for _ in $(seq 100); do "$@" > /dev/null 2>&1 && return 0; sleep 0.1; done
     fail "timed out waiting for $what"
@@ -21,7 +21,7 @@ logs_have() { nook logs "$1" 2>&1 | grep >/dev/null "$2"; }
 # --- ps: formats and filters -------------------------------------------------
 A=$(nook run -d --label tier=web --name alpha bb:1 sleep 1000) || fail "run alpha"
 B=$(nook run -d --name beta bb:1 sh -c 'exit 3') || fail "run beta"
-wait_for "beta exited" state_is beta exited
+wait_or_fail "beta exited" state_is beta exited
 C=$(nook create --name gamma bb:1 true) || fail "create gamma"
 
 [ "$(nook ps -q)" = "${A:0:12}" ] || fail "ps -q: '$(nook ps -q)'"
@@ -102,7 +102,7 @@ ok "id prefixes resolve (unique) "
 
 # --- logs ----------------------------------------------------------------------
 L=$(nook run -d --name logger bb:1 sh -c 'echo one; sleep 2; echo two; echo err >&2; sleep 1000')
-wait_for "second log line" logs_have logger err
+wait_or_fail "second log line" logs_have logger err
 [ "$(nook logs logger 2>/dev/null | tr '\n' ,)" = "one,two," ] || fail "logs stdout"
 [ "$(nook logs logger 2>&1 >/dev/null)" = "err" ] || fail "logs stderr stream"
 [ "$(nook logs --tail 1 logger 2>&1)" = "err" ] || fail "--tail 1"
@@ -165,7 +165,7 @@ nook top alpha -eo pid,comm | grep -Eq "^ *$PID sleep$" || fail "top with ps opt
 expect_rc 125 nook top beta 2> /dev/null
 M=$(nook run -d --name hog bb:1 sh -c 'dd if=/dev/zero bs=1M count=64 | cat > /dev/shm/x; sleep 1000')
 shm_full() { [ "$(nook exec hog stat -c %s /dev/shm/x 2>/dev/null || echo 0)" = 67108864 ]; }
-wait_for "64 MiB written" shm_full
+wait_or_fail "64 MiB written" shm_full
 OUT=$(nook stats --no-stream hog)
 echo "$OUT" | sed -n 1p | grep >/dev/null "CONTAINER ID   NAME .*CPU %.*MEM USAGE / LIMIT.*MEM %.*NET I/O.*BLOCK I/O.*PIDS" || fail "stats header: $OUT"
 MEM=$(nook stats --no-stream --format '{{.MemUsage}}' hog)
@@ -238,7 +238,7 @@ ok "port, rename (+ conflict, bad name), container ls/inspect/top, rm -v removes
 
 # --- prune / system ------------------------------------------------------------------
 nook run -d --label keep=1 --name keep bb:1 true > /dev/null
-wait_for "keep exited" state_is keep exited
+wait_or_fail "keep exited" state_is keep exited
 OUT=$(nook container prune -f --filter label!=keep)
 echo "$OUT" | grep >/dev/null "^Deleted Containers:$" || fail "prune output: $OUT"
 echo "$OUT" | grep >/dev/null "^Total reclaimed space: " || fail "prune total: $OUT"

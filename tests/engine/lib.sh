@@ -1,7 +1,7 @@
 # Shared by the engine's end-to-end scripts (tests/engine*/): sourced after
 # setting NOOK to the nook binary. Gives a private --root/--runroot in $T
 # (removed with every container on exit), nook(), fail, ok, expect_rc,
-# no_leftovers ID, and a busybox image "bb:1" (Cmd /bin/sh, users root and
+# wait_for, expect_err, no_leftovers ID, and a busybox image "bb:1" (Cmd /bin/sh, users root and
 # alice 1234:2345, group staff 50).
 # Pipelines into grep use `grep >/dev/null PATTERN`, not `grep -q`: -q exits at
 # the first match and, under pipefail, the writer's SIGPIPE fails the check.
@@ -23,6 +23,21 @@ expect_rc() {
     local want=$1; shift
     "$@"; local rc=$?
     [ "$rc" = "$want" ] || fail "'$*' exited $rc, want $want"
+}
+# wait_for SECONDS CMD...: retry CMD every 0.1 s until it succeeds.
+wait_for() {
+    local n=$(($1 * 10)); shift
+    for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done
+    return 1
+}
+# expect_err DESC WORD CMD...: exit 125 with a one-line error naming WORD.
+expect_err() {
+    local desc=$1 word=$2; shift 2
+    local err rc
+    err=$("$@" 2>&1 > /dev/null); rc=$?
+    [ "$rc" = 125 ] || fail "$desc: exit $rc, want 125 ($err)"
+    [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "$desc: error is not one line: $err"
+    printf '%s' "$err" | grep >/dev/null -F -- "$word" || fail "$desc: error does not name '$word': $err"
 }
 no_leftovers() {  # ID: nothing of the container on the host
     local id=$1

@@ -3,12 +3,14 @@
 // --type restricts it to one kind. -f applies a Go template (go_template.h:
 // nested fields, json, index, ...) to each object. Names not found: "No such
 // object" on stderr and exit 1, the others are still shown (as docker).
+// -s/--size adds a container's SizeRw and SizeRootFs (engine/container_size.h).
 #include <cstdio>
 #include <memory>
 #include <optional>
 
 #include "cli/nook/container_common.h"
 #include "cli/nook/verbs.h"
+#include "engine/container_size.h"
 #include "engine/go_template.h"
 #include "image/images.h"
 
@@ -20,6 +22,7 @@ struct InspectFlags {
     std::vector<std::string> names;
     std::string format;
     std::string type;
+    bool size = false;
 };
 
 // The object named n, or nullopt when there is none of the wanted kind.
@@ -56,6 +59,7 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
         cmd.add_option("--type", f->type, "Only this kind of object")
             ->check(CLI::IsMember({"container", "image"}));
     cmd.add_option("-f,--format", f->format, "Format the output using a Go template");
+    if (parent != "image") cmd.add_flag("-s,--size", f->size, "Display total file sizes");
     cmd.callback([&g, f] {
         auto store = open_store(g);
         if (!store.ok()) return fail(g, store.error());
@@ -76,6 +80,14 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
                              f->type.empty() ? "object" : f->type.c_str(), n.c_str());
                 missing = true;
                 continue;
+            }
+            if (f->size && eng && (**j).contains("State")) {  // a container
+                auto images = engine::image_sizes(eng->paths());
+                if (!images.ok()) return fail(g, images.error());
+                auto sz = engine::container_sizes(eng->paths(), (**j).value("Id", ""),
+                                                  (**j).value("Image", ""), *images);
+                (**j)["SizeRw"] = sz.rw;
+                (**j)["SizeRootFs"] = sz.root_fs;
             }
             if (!f->format.empty()) {
                 auto line = engine::render_template(f->format, **j);

@@ -1,11 +1,14 @@
 // nook ps: docker's container list. -a, -q, -n N, -l, --no-trunc,
 // --filter (status, name, id, label, exited, ancestor; repeatable: the same
 // key ORs, different keys AND) and --format (table, json, or a Go template
-// with docker's placeholders, see engine/ps_view.h).
+// with docker's placeholders, see engine/ps_view.h). -s/--size (or a format
+// using .Size) measures each container's writable layer: "1.05MB (virtual
+// 3.2MB)" (engine/container_size.h).
 #include <cstdio>
 #include <memory>
 
 #include "cli/nook/container_common.h"
+#include "engine/container_size.h"
 #include "engine/go_template.h"
 #include "engine/ps_view.h"
 
@@ -18,7 +21,7 @@ constexpr const char* kDefaultFormat =
     "Names}}";
 
 struct PsFlags {
-    bool all = false, quiet = false, no_trunc = false, latest = false;
+    bool all = false, quiet = false, no_trunc = false, latest = false, size = false;
     int last = -1;
     std::string format;
     std::vector<std::string> filters;
@@ -45,9 +48,24 @@ Status list(Globals& g, const PsFlags& f) {
         return {};
     }
     std::string format = f.format.empty() || f.format == "table" ? kDefaultFormat : f.format;
+    if (f.size && format == kDefaultFormat) format += "\t{{.Size}}";
+    // Sizes walk every container's writable layer: only when asked for, or
+    // when the template shows them (as docker).
+    const bool sizes = f.size || format.find(".Size") != std::string::npos;
+    engine::ImageSizes images;
+    if (sizes) {
+        TRY_ASSIGN(images, engine::image_sizes(eng.paths()));
+    }
+    auto summary = [&](const engine::ContainerRow& r) {
+        auto j = engine::ps_summary(r, f.no_trunc);
+        if (sizes)
+            j["Size"] =
+                engine::size_text(engine::container_sizes(eng.paths(), r.id, r.image_id, images));
+        return j;
+    };
     if (format == "json") {
         for (auto& r : shown) {
-            auto j = engine::ps_summary(r, f.no_trunc);
+            auto j = summary(r);
             j.erase("Label");
             std::printf("%s\n", j.dump().c_str());
         }
@@ -56,13 +74,15 @@ Status list(Globals& g, const PsFlags& f) {
     const bool table = format.rfind("table", 0) == 0;
     if (table) format = format.substr(5);
     while (!format.empty() && format[0] == ' ') format.erase(0, 1);
+    TRY(engine::check_template(format));
     std::string text;
     if (table) {
-        TRY_ASSIGN(auto head, engine::render_template(format, engine::ps_headers()));
+        TRY_ASSIGN(auto head, engine::render_template(format, engine::ps_headers(),
+                                                      engine::TemplateOptions{.header = true}));
         text += head + "\n";
     }
     for (auto& r : shown) {
-        TRY_ASSIGN(auto line, engine::render_template(format, engine::ps_summary(r, f.no_trunc)));
+        TRY_ASSIGN(auto line, engine::render_template(format, summary(r)));
         text += line + "\n";
     }
     std::fputs(table ? engine::align_table(text).c_str() : text.c_str(), stdout);
@@ -79,6 +99,7 @@ void setup_ps(CLI::App& cmd, Globals& g) {
     cmd.add_flag("-l,--latest", f->latest,
                  "Show the latest created container (includes all states)");
     cmd.add_option("-n,--last", f->last, "Show n last created containers (includes all states)");
+    cmd.add_flag("-s,--size", f->size, "Display total file sizes");
     cmd.add_option("--format", f->format, "table, json, or a Go template ({{.ID}} {{.Names}} ...)");
     cmd.add_option("-f,--filter", f->filters, "Filter output based on conditions provided")
         ->allow_extra_args(false);

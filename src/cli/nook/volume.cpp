@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
 #include "cli/nook/container_common.h"
+#include "engine/go_template.h"
 #include "engine/volumes.h"
 
 namespace nook::cli {
@@ -154,8 +156,13 @@ void vol_ls(CLI::App& cmd, Globals& g) {
 
 void vol_inspect(CLI::App& cmd, Globals& g) {
     auto names = std::make_shared<std::vector<std::string>>();
+    auto format = std::make_shared<std::string>();
     cmd.add_option("volume", *names, "Volumes to inspect")->required();
-    cmd.callback([&g, names] {
+    cmd.add_option("-f,--format", *format, "Format output using a Go template, or json");
+    cmd.callback([&g, names, format] {
+        if (!format->empty() && *format != "json") {
+            if (auto st = engine::check_template(*format); !st.ok()) return fail(g, st.error());
+        }
         engine::Paths p{g.root, g.runroot};
         json out = json::array();
         for (auto& n : *names) {
@@ -164,9 +171,18 @@ void vol_inspect(CLI::App& cmd, Globals& g) {
                 fail_with(g, v.error(), 1);  // docker: exit 1 for a missing object
                 continue;
             }
-            out.push_back(engine::volume_to_json(*v));
+            json j = engine::volume_to_json(*v);
+            if (format->empty()) {
+                out.push_back(std::move(j));
+            } else if (*format == "json") {
+                std::printf("%s\n", j.dump().c_str());
+            } else if (auto line = engine::render_template(*format, j); line.ok()) {
+                std::printf("%s\n", line->c_str());
+            } else {
+                return fail(g, line.error());
+            }
         }
-        std::printf("%s\n", out.dump(4).c_str());
+        if (format->empty()) std::printf("%s\n", out.dump(4).c_str());
     });
 }
 
@@ -201,49 +217,46 @@ void vol_rm(CLI::App& cmd, Globals& g) {
     });
 }
 
+// docker >= 23: only anonymous volumes unless -a. Without -f the question
+// is asked and the answer read from stdin, terminal or not (as docker); any
+// answer but y/yes ends quietly with exit 0.
 void vol_prune(CLI::App& cmd, Globals& g) {
     auto force = std::make_shared<bool>(false);
     auto all = std::make_shared<bool>(false);
     auto filters = std::make_shared<std::vector<std::string>>();
     cmd.add_flag("-f,--force", *force, "Do not prompt for confirmation");
-    cmd.add_flag("-a,--all", *all, "Remove named volumes too (the default here)");
-    cmd.add_option("--filter", *filters, "Only volumes matching (label=, name=)")
+    cmd.add_flag("-a,--all", *all, "Remove all unused volumes, not just anonymous ones");
+    cmd.add_option("--filter", *filters,
+                   "Provide filter values (label=K[=V], label!=K[=V], all=true)")
         ->allow_extra_args(false);
-    cmd.callback([&g, force, filters] {
+    cmd.callback([&g, force, all, filters] {
+        auto filter = engine::parse_volume_prune_filters(*filters);
+        if (!filter.ok()) return fail(g, filter.error());
+        const bool everything = *all || filter->all;
         if (!*force) {
             std::printf(
-                "WARNING! This will remove all local volumes not used by at least one "
-                "container.\nAre you sure you want to continue? [y/N] ");
+                "WARNING! This will remove %s local volumes not used by at least one "
+                "container.\nAre you sure you want to continue? [y/N] ",
+                everything ? "all" : "anonymous");
             std::fflush(stdout);
             std::string answer;
             std::getline(std::cin, answer);
-            if (answer != "y" && answer != "Y" && answer != "yes") return;
+            while (!answer.empty() && std::isspace(static_cast<unsigned char>(answer.back())))
+                answer.pop_back();
+            std::transform(answer.begin(), answer.end(), answer.begin(), ::tolower);
+            if (answer != "y" && answer != "yes") return;
         }
         auto ctx = open_ctx(g);
         if (!ctx.ok()) return fail(g, ctx.error());
-        auto keep = make_filter(*filters, *ctx);
-        if (!keep.ok()) return fail(g, keep.error());
-        auto vols = engine::list_volumes(ctx->eng.paths());
-        if (!vols.ok()) return fail(g, vols.error());
-        uint64_t reclaimed = 0;
-        std::vector<std::string> deleted;
-        for (auto& v : *vols) {
-            if (ctx->users.count(v.name) || !(*keep)(v)) continue;
-            uint64_t size = engine::tree_size(v.mountpoint);
-            auto st = engine::remove_volume(ctx->eng.paths(), v.name);
-            if (!st.ok()) {
-                fail(g, st.error());
-                continue;
-            }
-            reclaimed += size;
-            deleted.push_back(v.name);
-        }
-        if (!deleted.empty()) {
+        auto rep = engine::prune_unused_volumes(ctx->eng.paths(), ctx->users, everything, *filter);
+        if (!rep.ok()) return fail(g, rep.error());
+        if (!rep->deleted.empty()) {
             std::printf("Deleted Volumes:\n");
-            for (auto& n : deleted) std::printf("%s\n", n.c_str());
+            for (auto& n : rep->deleted) std::printf("%s\n", n.c_str());
             std::printf("\n");
         }
-        std::printf("Total reclaimed space: %s\n", human_size(double(reclaimed)).c_str());
+        std::printf("Total reclaimed space: %s\n", human_size(double(rep->reclaimed)).c_str());
+        for (auto& e : rep->errors) fail(g, e);
     });
 }
 

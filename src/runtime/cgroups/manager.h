@@ -102,6 +102,20 @@ class Manager {
     // v2: an O_PATH|O_DIRECTORY fd of the cgroup dir for clone3
     // CLONE_INTO_CGROUP. v1/hybrid: error with code EOPNOTSUPP.
     virtual Result<UniqueFd> clone_into_fd() = 0;
+    // How a new container init joins the cgroup without a migration by
+    // its parent: writing a pid to cgroup.procs takes the global threadgroup
+    // lock, which waits for an RCU grace period (~8 ms of each create on
+    // this kind of host). Instead the init is born in the cgroup (clone3
+    // CLONE_INTO_CGROUP: v2, and hybrid's unified part) and, on v1, moves
+    // itself by writing "0" to each hierarchy's `tasks` (a single thread
+    // moving itself takes no global lock). can_self_attach: the init may
+    // write host cgroup files (it is not in a new user namespace).
+    struct JoinPlan {
+        UniqueFd clone_into;                  // for CLONE_INTO_CGROUP
+        std::vector<std::string> self_files;  // the init writes "0" to each
+        bool parent_attach = false;           // else: add_process(pid) after clone
+    };
+    virtual JoinPlan join_plan(bool can_self_attach) = 0;
     // freeze() returns once the kernel reports the cgroup FROZEN.
     virtual Status freeze() = 0;
     virtual Status thaw() = 0;

@@ -71,6 +71,23 @@ Result<UniqueFd> V1Manager::clone_into_fd() {
                                  layout_name(layout()));
 }
 
+Manager::JoinPlan V1Manager::join_plan(bool can_self_attach) {
+    JoinPlan j;
+    if (!can_self_attach) {
+        j.parent_attach = true;
+        return j;
+    }
+    for (const auto& d : unique_dirs()) j.self_files.push_back(d + "/tasks");
+    if (!unified_dir_.empty()) {
+        auto fd = sys::open_file(unified_dir_, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd.ok())
+            j.clone_into = std::move(*fd);
+        else
+            j.parent_attach = true;  // all hierarchies again: rare, only slower
+    }
+    return j;
+}
+
 Status V1Manager::set_freezer(const std::string& state) {
     auto* d = dir("freezer");
     if (!d)

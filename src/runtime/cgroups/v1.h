@@ -24,6 +24,7 @@ class V1Manager final : public Manager {
     Status apply(const oci::Resources& r) override;
     Status add_process(pid_t pid) override;
     Result<UniqueFd> clone_into_fd() override;
+    JoinPlan join_plan(bool can_self_attach) override;
     Status freeze() override;
     Status thaw() override;
     Result<bool> is_frozen() override;

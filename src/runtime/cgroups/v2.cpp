@@ -50,6 +50,15 @@ Result<UniqueFd> V2Manager::clone_into_fd() {
     return sys::open_file(dir_, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+Manager::JoinPlan V2Manager::join_plan(bool) {
+    JoinPlan j;
+    if (auto fd = clone_into_fd(); fd.ok())
+        j.clone_into = std::move(*fd);
+    else
+        j.parent_attach = true;
+    return j;
+}
+
 Status V2Manager::set_frozen(bool frozen) {
     TRY(write_knob(dir_, "cgroup.freeze", frozen ? "1" : "0"));
     // The write only starts freezing; cgroup.events says when it is done.

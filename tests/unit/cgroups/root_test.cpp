@@ -8,6 +8,8 @@
 #include <fstream>
 #include <thread>
 
+#include "sys/daemon.h"
+#include "sys/file.h"
 #include "sys/process.h"
 
 #ifndef CLONE_INTO_CGROUP
@@ -207,6 +209,47 @@ TEST_F(CgroupTest, CloneIntoCgroupOnlyOnV2) {
     }
     OwnedPid owned(cl->pid);
     EXPECT_EQ(*mgr_->pids(), std::vector<pid_t>{cl->pid});
+}
+
+// The init joins by itself (Manager::JoinPlan): born in the cgroup where
+// the kernel allows it, moving itself on v1; no parent attach is needed.
+TEST_F(CgroupTest, JoinPlanPutsAChildInEveryHierarchyByItself) {
+    auto plan = mgr_->join_plan(true);
+    EXPECT_FALSE(plan.parent_attach);
+    EXPECT_EQ(plan.self_files.empty(), v2());
+    EXPECT_EQ(static_cast<bool>(plan.clone_into), layout_ != Layout::v1);
+    auto ready = sys::make_pipe();
+    ASSERT_TRUE(ready.ok());
+    sys::CloneArgs args;
+    if (plan.clone_into) {
+        args.flags = CLONE_INTO_CGROUP;
+        args.cgroup_fd = plan.clone_into.get();
+    }
+    auto cl = sys::clone3(args);
+    ASSERT_TRUE(cl.ok()) << cl.error().what();
+    if (cl->pid == 0) {
+        for (const auto& f : plan.self_files)
+            if (!sys::write_file(f, "0").ok()) ::_exit(1);
+        (void)sys::write_all(ready->write.get(), "j");
+        ::pause();
+        ::_exit(0);
+    }
+    OwnedPid owned(cl->pid);
+    ready->write.reset();
+    char c = 0;
+    ASSERT_EQ(::read(ready->read.get(), &c, 1), 1) << "the child failed to join";
+    EXPECT_EQ(*mgr_->pids(), std::vector<pid_t>{cl->pid});
+    // Every hierarchy's cgroup lists it (v1: each controller; the unified one).
+    for (auto& [ctrl, d] : mgr_->paths()) {
+        std::ifstream procs(d + "/cgroup.procs");
+        pid_t p = 0;
+        procs >> p;
+        EXPECT_EQ(p, cl->pid) << d;
+    }
+    // A child in a new user namespace cannot write host cgroup files.
+    auto nested = mgr_->join_plan(false);
+    EXPECT_EQ(nested.parent_attach, !v2());
+    EXPECT_TRUE(nested.self_files.empty());
 }
 
 TEST(CgroupRelative, RelativePathIsUnderOwnCgroup) {
