@@ -15,6 +15,29 @@ namespace nook::engine {
 
 namespace {
 
+// The socketpair a new pty's master comes back over (process.terminal):
+// the runtime sends it on the far end, we receive it on ours.
+class ConsolePair {
+  public:
+    static Result<ConsolePair> open(bool wanted) {
+        ConsolePair c;
+        if (wanted) {
+            TRY_ASSIGN(c.ends_, sys::seqpacket_pair());
+        }
+        return c;
+    }
+    int far_end() const { return ends_.second ? ends_.second.get() : -1; }
+    // An empty fd when no pty was asked for.
+    Result<UniqueFd> receive() {
+        if (!ends_.first) return UniqueFd();
+        ends_.second.reset();  // so a runtime that sent nothing cannot leave us waiting
+        return sys::recv_fd(ends_.first.get());
+    }
+
+  private:
+    std::pair<UniqueFd, UniqueFd> ends_;
+};
+
 class BuiltinRuntime final : public OciRuntime {
   public:
     explicit BuiltinRuntime(const Paths& paths) : store_(paths.runtime_root()) {}
@@ -26,24 +49,18 @@ class BuiltinRuntime final : public OciRuntime {
         runtime::LaunchOptions lo;
         lo.id = id;
         lo.bundle = bundle;
-        std::pair<UniqueFd, UniqueFd> console;
-        if (tty) {
-            TRY_ASSIGN(console, sys::seqpacket_pair());
-            lo.console_fd = console.second.get();
-        }
+        TRY_ASSIGN(auto console, ConsolePair::open(tty));
+        lo.console_fd = console.far_end();
         TRY(sys::mkdir_p(store_.root(), 0700));
         TRY_ASSIGN(auto created, runtime::create_container(store_, lo));
         created.lock = runtime::ContainerLock();  // start takes it again
         RuntimeProcess p;
-        if (tty) {
-            console.second.reset();
-            auto master = sys::recv_fd(console.first.get());
-            if (!master.ok()) {
-                (void)runtime::delete_container(store_, id, true);
-                return std::move(master).error().context("receive the pty of " + id);
-            }
-            p.pty_master = std::move(*master);
+        auto master = console.receive();
+        if (!master.ok()) {
+            (void)runtime::delete_container(store_, id, true);
+            return std::move(master).error().context("receive the pty of " + id);
         }
+        p.pty_master = std::move(*master);
         p.pid = created.init.release();
         p.cgroup = std::move(created.cgroup);
         return p;
@@ -88,21 +105,15 @@ class BuiltinRuntime final : public OciRuntime {
         runtime::ExecOptions o;
         o.id = id;
         o.process = process;
-        std::pair<UniqueFd, UniqueFd> console;
-        if (process.terminal) {
-            TRY_ASSIGN(console, sys::seqpacket_pair());
-            o.console_fd = console.second.get();
-        }
+        TRY_ASSIGN(auto console, ConsolePair::open(process.terminal));
+        o.console_fd = console.far_end();
         TRY_ASSIGN(OwnedPid pid, runtime::exec_in_container(store_, o));
         RuntimeProcess p;
         if (detach) {
             pid.release();  // reparented to init when we exit
             return p;
         }
-        if (process.terminal) {
-            console.second.reset();
-            TRY_ASSIGN(p.pty_master, sys::recv_fd(console.first.get()));
-        }
+        TRY_ASSIGN(p.pty_master, console.receive());
         p.pid = pid.release();
         return p;
     }
