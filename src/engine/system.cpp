@@ -74,15 +74,10 @@ Result<PruneReport> prune_volumes(Engine& eng, bool all) {
     PruneReport rep;
     TRY_ASSIGN(auto rows, eng.list());
     TRY_ASSIGN(auto users, volume_users(rows));
-    TRY_ASSIGN(auto vols, list_volumes(eng.paths()));
-    for (auto& v : vols) {
-        if (users.count(v.name) && !users[v.name].empty()) continue;
-        if (!all && !v.anonymous()) continue;
-        uint64_t size = tree_size(v.mountpoint);
-        if (!remove_volume(eng.paths(), v.name).ok()) continue;
-        rep.deleted.push_back(v.name);
-        rep.reclaimed += size;
-    }
+    // The same rule as `volume prune` (anonymous ones only unless all).
+    TRY_ASSIGN(auto pruned, prune_unused_volumes(eng.paths(), users, all, VolumePruneFilter{}));
+    rep.deleted = std::move(pruned.deleted);
+    rep.reclaimed = pruned.reclaimed;
     return rep;
 }
 

@@ -136,6 +136,19 @@ for c in tpl done sz; do
     nook rm -f -v "$c" > /dev/null || fail "rm $c"
     no_leftovers "$ID"
 done
+
+# system prune --volumes: the same rule as volume prune (anonymous only).
+nook volume create keepme > /dev/null || fail "volume create keepme"
+ID=$(nook create -v /anonsp bb:1 true) || fail "create with an anonymous volume"
+ANON=$(nook inspect -f '{{range .Mounts}}{{.Name}}{{end}}' "$ID")
+[ -n "$ANON" ] || fail "no anonymous volume name"
+nook rm "$ID" > /dev/null
+OUT=$(nook system prune -f --volumes)
+echo "$OUT" | grep >/dev/null -x "$ANON" || fail "system prune --volumes kept the anonymous volume: $OUT"
+nook volume inspect keepme > /dev/null || fail "system prune --volumes removed a named volume"
+nook volume rm keepme > /dev/null
+ok "system prune --volumes removes unused anonymous volumes, keeps named ones"
+
 nook volume prune -f -a > /dev/null
 [ -z "$(nook volume ls -q)" ] || fail "volumes left: $(vols)"
 ! grep -q " $T" /proc/mounts || fail "mounts left under $T: $(grep " $T" /proc/mounts)"
