@@ -1,10 +1,11 @@
 #include "image/registry.h"
 
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <nlohmann/json.hpp>
+
+#include "image/curl_api.h"
 
 namespace nook::image {
 
@@ -13,6 +14,7 @@ namespace {
 constexpr size_t kMaxBufferedBody = 32 << 20;  // manifests, tokens, error documents
 
 struct CurlCtx {
+    const CurlApi* api;
     const HttpRequest* req;
     CURL* curl;
     HttpResponse resp;
@@ -46,7 +48,7 @@ size_t on_body(char* p, size_t size, size_t n, void* ud) {
     auto* c = static_cast<CurlCtx*>(ud);
     size_t len = size * n;
     long code = 0;
-    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &code);
+    c->api->easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &code);
     if (c->req->sink && code >= 200 && code < 300) {
         Status st;
         if (!c->started && c->req->on_start) st = c->req->on_start(code);
@@ -88,10 +90,10 @@ size_t on_read(char* buf, size_t size, size_t n, void* ud) {
     return want;
 }
 
-std::string escape(CURL* c, const std::string& s) {
-    char* e = curl_easy_escape(c, s.c_str(), static_cast<int>(s.size()));
+std::string escape(const CurlApi& api, CURL* c, const std::string& s) {
+    char* e = api.easy_escape(c, s.c_str(), static_cast<int>(s.size()));
     std::string out = e ? e : "";
-    curl_free(e);
+    api.free(e);
     return out;
 }
 
@@ -105,10 +107,7 @@ bool is_insecure_host(const std::string& host) {
 }
 
 RegistryClient::RegistryClient(std::string host, RegistryOptions opts)
-    : host_(std::move(host)), opts_(std::move(opts)), mu_(std::make_unique<std::mutex>()) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+    : host_(std::move(host)), opts_(std::move(opts)), mu_(std::make_unique<std::mutex>()) {}
 RegistryClient::~RegistryClient() = default;
 
 std::string RegistryClient::base_url() const {
@@ -122,75 +121,78 @@ std::optional<Credentials> RegistryClient::creds() {
 
 Result<HttpResponse> RegistryClient::perform(const HttpRequest& req,
                                              const std::string& auth_header) {
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> c(curl_easy_init(), curl_easy_cleanup);
+    TRY_ASSIGN(const CurlApi* api, curl_api());
+    std::unique_ptr<CURL, void (*)(CURL*)> c(api->easy_init(), api->easy_cleanup);
     if (!c) return Error(ENOMEM, "curl_easy_init");
-    CurlCtx ctx{&req, c.get(), {}, {}, false, false, false, 0};
+    CurlCtx ctx{api, &req, c.get(), {}, {}, false, false, false, 0};
     std::string url = req.url.rfind("/", 0) == 0 ? base_url() + req.url : req.url;
     CURL* h = c.get();
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "nook/0.1");
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 120L);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ctx);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ctx);
+    api->easy_setopt(h, CURLOPT_URL, url.c_str());
+    api->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    api->easy_setopt(h, CURLOPT_USERAGENT, "nook/0.1");
+    api->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+    api->easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    api->easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 120L);
+    api->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    api->easy_setopt(h, CURLOPT_HEADERDATA, &ctx);
+    api->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    api->easy_setopt(h, CURLOPT_WRITEDATA, &ctx);
     if (!opts_.tls_verify) {
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+        api->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        api->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     struct curl_slist* hdrs = nullptr;
-    for (auto& [k, v] : req.headers) hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
+    for (auto& [k, v] : req.headers) hdrs = api->slist_append(hdrs, (k + ": " + v).c_str());
     if (!auth_header.empty())
-        hdrs = curl_slist_append(hdrs, ("Authorization: " + auth_header).c_str());
+        hdrs = api->slist_append(hdrs, ("Authorization: " + auth_header).c_str());
     // libcurl adds "Expect: 100-continue" to uploads; registries do not need it.
-    hdrs = curl_slist_append(hdrs, "Expect:");
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> hguard(hdrs, curl_slist_free_all);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    hdrs = api->slist_append(hdrs, "Expect:");
+    std::unique_ptr<curl_slist, void (*)(curl_slist*)> hguard(hdrs, api->slist_free_all);
+    api->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 
     int64_t body_len = 0;
     if (req.body)
         body_len = req.body->data ? static_cast<int64_t>(req.body->data->size()) : req.body->length;
     if (req.method == "GET" || req.method == "HEAD") {
         // Blob GETs redirect to storage; curl drops our Authorization on other hosts.
-        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-        if (req.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+        api->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+        api->easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+        if (req.method == "HEAD") api->easy_setopt(h, CURLOPT_NOBODY, 1L);
     } else if (req.method == "POST" && !req.body) {
-        curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+        api->easy_setopt(h, CURLOPT_POST, 1L);
+        api->easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
     } else {
-        curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body_len));
-        curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-        curl_easy_setopt(h, CURLOPT_READDATA, &ctx);
+        api->easy_setopt(h, CURLOPT_UPLOAD, 1L);
+        api->easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body_len));
+        api->easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+        api->easy_setopt(h, CURLOPT_READDATA, &ctx);
         if (!req.body) {
             static const std::string empty;
             static const UploadBody none{&empty};
             const_cast<HttpRequest&>(req).body = none;
         }
-        if (req.method != "PUT") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+        if (req.method != "PUT") api->easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     }
-    CURLcode rc = curl_easy_perform(h);
+    CURLcode rc = api->easy_perform(h);
     if (ctx.sink_failed) return ctx.sink_error;
     if (ctx.too_big) return invalid_input(req.method + " " + url + ": response too large");
     if (rc != CURLE_OK)
-        return Error(EIO, req.method + " " + url + ": " + curl_easy_strerror(rc))
+        return Error(EIO, req.method + " " + url + ": " + api->easy_strerror(rc))
             .without_errno_text();
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ctx.resp.status);
+    api->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ctx.resp.status);
     return std::move(ctx.resp);
 }
 
 Result<std::string> RegistryClient::fetch_token(const Challenge& ch, const std::string& scope) {
     auto realm = ch.params.find("realm");
     if (realm == ch.params.end()) return invalid_input("Bearer challenge without realm");
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> c(curl_easy_init(), curl_easy_cleanup);
+    TRY_ASSIGN(const CurlApi* api, curl_api());
+    std::unique_ptr<CURL, void (*)(CURL*)> c(api->easy_init(), api->easy_cleanup);
+    if (!c) return Error(ENOMEM, "curl_easy_init");
     std::string url = realm->second;
     std::string sep = url.find('?') == std::string::npos ? "?" : "&";
     if (auto s = ch.params.find("service"); s != ch.params.end()) {
-        url += sep + "service=" + escape(c.get(), s->second);
+        url += sep + "service=" + escape(*api, c.get(), s->second);
         sep = "&";
     }
     std::string sc = scope.empty() && ch.params.count("scope") ? ch.params.at("scope") : scope;
@@ -199,7 +201,7 @@ Result<std::string> RegistryClient::fetch_token(const Challenge& ch, const std::
     while (pos < sc.size()) {
         auto sp = sc.find(' ', pos);
         std::string one = sc.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos);
-        if (!one.empty()) url += sep + "scope=" + escape(c.get(), one), sep = "&";
+        if (!one.empty()) url += sep + "scope=" + escape(*api, c.get(), one), sep = "&";
         pos = sp == std::string::npos ? sc.size() : sp + 1;
     }
     HttpRequest tr;
