@@ -1,11 +1,12 @@
+// A container's docker-shaped config from image config + run flags, and its OCI spec (config.h).
 #include "engine/config.h"
 
 #include <cstdlib>
 #include <map>
 #include <sstream>
 
-#include "engine/oci_runtime.h"
-#include "engine/spec_parts.h"
+#include "engine/runtimes/oci_runtime.h"
+#include "engine/spec/spec_parts.h"
 #include "oci/default_spec.h"
 #include "sys/file.h"
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "engine/paths.h"
+#include "engine/store/paths.h"
 #include "image/manifest.h"
 #include "oci/spec.h"
 

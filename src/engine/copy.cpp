@@ -1,3 +1,4 @@
+// docker cp between a container's rootfs and the host as tar streams (copy.h).
 #include "engine/copy.h"
 
 #include <fcntl.h>

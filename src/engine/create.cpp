@@ -5,10 +5,10 @@
 #include <cstdio>
 
 #include "engine/engine.h"
-#include "engine/names.h"
-#include "engine/spec_parts.h"
-#include "engine/times.h"
-#include "engine/userns.h"
+#include "engine/store/names.h"
+#include "engine/spec/spec_parts.h"
+#include "engine/views/times.h"
+#include "engine/spec/userns.h"
 #include "image/images.h"
 #include "image/pull.h"
 #include "image/store.h"

@@ -1,15 +1,15 @@
 // Engine: creating, finding, inspecting and removing containers.
 #include "engine/engine.h"
 
-#include "engine/attach_client.h"
+#include "engine/attach/attach_client.h"
 
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include "engine/names.h"
-#include "engine/times.h"
-#include "engine/volumes.h"
+#include "engine/store/names.h"
+#include "engine/views/times.h"
+#include "engine/volumes/volumes.h"
 #include "image/images.h"
 #include "image/snapshot.h"
 #include "image/store.h"

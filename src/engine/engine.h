@@ -14,10 +14,10 @@
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "engine/config.h"
-#include "engine/db.h"
-#include "engine/locks.h"
-#include "engine/oci_runtime.h"
-#include "engine/paths.h"
+#include "engine/store/db.h"
+#include "engine/store/locks.h"
+#include "engine/runtimes/oci_runtime.h"
+#include "engine/store/paths.h"
 
 namespace nook::engine {
 

@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "base/owned_pid.h"
-#include "engine/attach_client.h"
+#include "engine/attach/attach_client.h"
 #include "engine/engine.h"
-#include "engine/status_pipe.h"
-#include "engine/volume_spec.h"
+#include "engine/monitor/status_pipe.h"
+#include "engine/volumes/volume_spec.h"
 #include "oci/spec_json.h"
 #include "runtime/container_ops.h"  // parse_signal
 #include "runtime/foreground.h"

@@ -1,3 +1,4 @@
+// pause/unpause through the runtime, and top and stats of a running container (pause.h).
 #include "engine/pause.h"
 
 #include <time.h>

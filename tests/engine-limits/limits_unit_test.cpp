@@ -1,13 +1,13 @@
-// Unit tests of the run/create option parsers (engine/host_options.h) and
-// the seccomp profile conversion (engine/seccomp_default.h).
+// Unit tests of the run/create option parsers (engine/spec/host_options.h) and
+// the seccomp profile conversion (engine/spec/seccomp_default.h).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdlib>
 
 #include "engine/config.h"
-#include "engine/host_options.h"
-#include "engine/seccomp_default.h"
+#include "engine/spec/host_options.h"
+#include "engine/spec/seccomp_default.h"
 
 namespace nook::engine {
 namespace {

@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/attach_client.h"
-#include "engine/attach_proto.h"
-#include "engine/json_log.h"
-#include "engine/log_config.h"
-#include "engine/restart_policy.h"
+#include "engine/attach/attach_client.h"
+#include "engine/attach/attach_proto.h"
+#include "engine/logs/json_log.h"
+#include "engine/logs/log_config.h"
+#include "engine/monitor/restart_policy.h"
 
 namespace nook::engine {
 namespace {

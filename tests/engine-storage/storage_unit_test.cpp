@@ -1,13 +1,13 @@
-// Unit tests of the storage flag parsers (engine/volume_spec.h) and the
-// volume store (engine/volumes.h) on a temp dir.
+// Unit tests of the storage flag parsers (engine/volumes/volume_spec.h) and the
+// volume store (engine/volumes/volumes.h) on a temp dir.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "engine/volume_spec.h"
-#include "engine/volumes.h"
+#include "engine/volumes/volume_spec.h"
+#include "engine/volumes/volumes.h"
 
 namespace nook::engine {
 namespace {

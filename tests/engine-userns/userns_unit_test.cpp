@@ -1,8 +1,8 @@
-// The pure parts of --userns auto (engine/userns.h): parsing the mode,
+// The pure parts of --userns auto (engine/spec/userns.h): parsing the mode,
 // the pool from /etc/subuid, choosing a free range, the recorded form.
 #include <gtest/gtest.h>
 
-#include "engine/userns.h"
+#include "engine/spec/userns.h"
 
 namespace nook::engine {
 namespace {

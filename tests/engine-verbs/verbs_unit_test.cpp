@@ -1,11 +1,11 @@
 // Pure parts of the engine verbs: Go templates, ps filters, time arguments.
 #include <gtest/gtest.h>
 
-#include "engine/go_template.h"
-#include "engine/log_read.h"
+#include "engine/template/go_template.h"
+#include "engine/logs/log_read.h"
 #include "engine/pause.h"
-#include "engine/ps_view.h"
-#include "engine/times.h"
+#include "engine/views/ps_view.h"
+#include "engine/views/times.h"
 
 using namespace nook::engine;
 using nlohmann::json;

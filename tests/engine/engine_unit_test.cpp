@@ -9,10 +9,10 @@
 #include <string>
 
 #include "engine/config.h"
-#include "engine/json_log.h"
-#include "engine/names.h"
-#include "engine/status_pipe.h"
-#include "engine/times.h"
+#include "engine/logs/json_log.h"
+#include "engine/store/names.h"
+#include "engine/monitor/status_pipe.h"
+#include "engine/views/times.h"
 #include "sys/daemon.h"
 #include "sys/file.h"
 

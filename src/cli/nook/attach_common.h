@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli/nook/container_common.h"
-#include "engine/attach_client.h"
+#include "engine/attach/attach_client.h"
 
 namespace nook::cli {
 

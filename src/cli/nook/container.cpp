@@ -6,7 +6,7 @@
 
 #include "cli/nook/container_common.h"
 #include "engine/pause.h"
-#include "engine/system.h"
+#include "engine/views/system.h"
 
 namespace nook::cli {
 

@@ -8,7 +8,7 @@
 #include <cstdlib>
 
 #include "cli/nook/flags_limits_parts.h"
-#include "engine/host_options.h"
+#include "engine/spec/host_options.h"
 #include "sys/file.h"
 
 namespace nook::cli {

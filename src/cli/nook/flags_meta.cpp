@@ -2,7 +2,7 @@
 // --label/-l, --label-file -> Config.Labels; --env-file -> the request's
 // env (before -e, which wins); --pull -> RunRequest::pull.
 #include "cli/nook/flags_limits_parts.h"
-#include "engine/host_options.h"
+#include "engine/spec/host_options.h"
 #include "sys/file.h"
 
 namespace nook::cli {

@@ -1,9 +1,9 @@
 // run/create flags: monitor group (see create_flags.h): --restart,
 // --log-driver, --log-opt, --stop-signal, --stop-timeout, --runtime.
 #include "cli/nook/create_flags.h"
-#include "engine/log_config.h"
-#include "engine/oci_runtime.h"
-#include "engine/restart_policy.h"
+#include "engine/logs/log_config.h"
+#include "engine/runtimes/oci_runtime.h"
+#include "engine/monitor/restart_policy.h"
 #include "runtime/container_ops.h"
 
 namespace nook::cli {

@@ -3,7 +3,7 @@
 // --dns-option, --ipc/--pid/--uts host -> HostConfig NetworkMode,
 // ExtraHosts, Dns, DnsSearch, DnsOptions, IpcMode, PidMode, UTSMode.
 #include "cli/nook/flags_limits_parts.h"
-#include "engine/host_options.h"
+#include "engine/spec/host_options.h"
 
 namespace nook::cli {
 

@@ -2,9 +2,9 @@
 // --cap-add, --cap-drop, --privileged, --security-opt, --userns ->
 // HostConfig CapAdd, CapDrop, Privileged, SecurityOpt, UsernsMode.
 #include "cli/nook/flags_limits_parts.h"
-#include "engine/host_options.h"
-#include "engine/seccomp_default.h"
-#include "engine/userns.h"
+#include "engine/spec/host_options.h"
+#include "engine/spec/seccomp_default.h"
+#include "engine/spec/userns.h"
 #include "sys/file.h"
 
 namespace nook::cli {

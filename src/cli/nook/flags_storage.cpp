@@ -1,14 +1,14 @@
 // run/create flags: storage group (see create_flags.h): -v, --mount, --tmpfs,
 // --read-only, --device, --init -> HostConfig.Binds, Mounts, Tmpfs,
 // ReadonlyRootfs, Devices, Init and Config.Volumes (anonymous -v /dst), in
-// docker's shapes. Parsing lives in engine/volume_spec.h; the mounts are
-// made at start by engine/spec_storage.cpp.
+// docker's shapes. Parsing lives in engine/volumes/volume_spec.h; the mounts are
+// made at start by engine/spec/spec_storage.cpp.
 #include <stdlib.h>
 
 #include <filesystem>
 
 #include "cli/nook/create_flags.h"
-#include "engine/volume_spec.h"
+#include "engine/volumes/volume_spec.h"
 
 namespace nook::cli {
 

@@ -3,15 +3,15 @@
 // --type restricts it to one kind. -f applies a Go template (go_template.h:
 // nested fields, json, index, ...) to each object. Names not found: "No such
 // object" on stderr and exit 1, the others are still shown (as docker).
-// -s/--size adds a container's SizeRw and SizeRootFs (engine/container_size.h).
+// -s/--size adds a container's SizeRw and SizeRootFs (engine/views/container_size.h).
 #include <cstdio>
 #include <memory>
 #include <optional>
 
 #include "cli/nook/container_common.h"
 #include "cli/nook/verbs.h"
-#include "engine/container_size.h"
-#include "engine/go_template.h"
+#include "engine/views/container_size.h"
+#include "engine/template/go_template.h"
 #include "image/images.h"
 
 namespace nook::cli {

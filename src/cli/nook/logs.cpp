@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "cli/nook/container_common.h"
-#include "engine/log_read.h"
-#include "engine/times.h"
+#include "engine/logs/log_read.h"
+#include "engine/views/times.h"
 #include "sys/daemon.h"
 
 namespace nook::cli {

@@ -1,16 +1,16 @@
 // nook ps: docker's container list. -a, -q, -n N, -l, --no-trunc,
 // --filter (status, name, id, label, exited, ancestor; repeatable: the same
 // key ORs, different keys AND) and --format (table, json, or a Go template
-// with docker's placeholders, see engine/ps_view.h). -s/--size (or a format
+// with docker's placeholders, see engine/views/ps_view.h). -s/--size (or a format
 // using .Size) measures each container's writable layer: "1.05MB (virtual
-// 3.2MB)" (engine/container_size.h).
+// 3.2MB)" (engine/views/container_size.h).
 #include <cstdio>
 #include <memory>
 
 #include "cli/nook/container_common.h"
-#include "engine/container_size.h"
-#include "engine/go_template.h"
-#include "engine/ps_view.h"
+#include "engine/views/container_size.h"
+#include "engine/template/go_template.h"
+#include "engine/views/ps_view.h"
 
 namespace nook::cli {
 

@@ -1,6 +1,6 @@
 // nook run / nook create: a container from an image (see engine/engine.h).
 // A foreground run hands the monitor one end of a socketpair before the
-// container starts (engine/attach_proto.h): output streams straight to us,
+// container starts (engine/attach/attach_proto.h): output streams straight to us,
 // our stdin (-i) and window size (-t) go to the container, and we exit with
 // the container's exit code, or 0 when the user detaches (ctrl-p ctrl-q).
 #include <unistd.h>

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "cli/nook/container_common.h"
-#include "engine/go_template.h"
+#include "engine/template/go_template.h"
 #include "engine/pause.h"
 
 namespace nook::cli {

@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "cli/nook/container_common.h"
-#include "engine/go_template.h"
+#include "engine/template/go_template.h"
 #include "engine/pause.h"
-#include "engine/system.h"
+#include "engine/views/system.h"
 #include "image/images.h"
 
 namespace nook::cli {

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "cli/nook/verbs.h"
-#include "engine/go_template.h"
+#include "engine/template/go_template.h"
 
 namespace nook::cli {
 

@@ -1,4 +1,4 @@
-// nook volume create|ls|inspect|rm|prune: named volumes (engine/volumes.h),
+// nook volume create|ls|inspect|rm|prune: named volumes (engine/volumes/volumes.h),
 // with docker's output formats.
 #include <unistd.h>
 
@@ -9,8 +9,8 @@
 #include <memory>
 
 #include "cli/nook/container_common.h"
-#include "engine/go_template.h"
-#include "engine/volumes.h"
+#include "engine/template/go_template.h"
+#include "engine/volumes/volumes.h"
 
 namespace nook::cli {
 
