@@ -50,9 +50,10 @@ void setup_container(CLI::App& cmd, Globals& g) {
         const Verb& v = kVerbs[i];
         if (!kContainerVerbs.count(v.name)) continue;
         CLI::App* sub = cmd.add_subcommand(v.name, v.help);
+        if (std::string(v.name) == "rm") sub->alias("remove");
         v.setup(*sub, g);
     }
-    setup_ps(*cmd.add_subcommand("ls", "List containers")->alias("list"), g);
+    setup_ps(*cmd.add_subcommand("ls", "List containers")->alias("list")->alias("ps"), g);
     setup_container_prune(*cmd.add_subcommand("prune", "Remove all stopped containers"), g);
 }
 

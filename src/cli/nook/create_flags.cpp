@@ -15,7 +15,9 @@ void add_create_flags(CLI::App& cmd, RunFlags& f) {
     cmd.add_option("-u,--user", f.req.user, "Username or UID (format: <name|uid>[:<group|gid>])");
     cmd.add_option("--entrypoint", f.entrypoint, "Overwrite the default ENTRYPOINT of the image")
         ->each([&f](const std::string&) { f.entrypoint_set = true; });
-    cmd.add_option("--hostname", f.req.hostname, "Container host name");
+    // docker's -h is --hostname here; help is --help alone.
+    cmd.set_help_flag("--help", "Print usage");
+    cmd.add_option("-h,--hostname", f.req.hostname, "Container host name");
     cmd.add_flag("--rm", f.req.auto_remove, "Automatically remove the container when it exits");
     cmd.add_flag("-t,--tty", f.req.tty, "Allocate a pseudo-TTY");
     cmd.add_flag("-i,--interactive", f.req.interactive,

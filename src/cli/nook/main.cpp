@@ -1,12 +1,16 @@
 // nook: the engine CLI. Global flags as podman's (--root, --runroot), then one
 // subcommand per verb from the table in verbs.cpp; `nook image <verb>` reaches
 // the image verbs too (image ls, image rm, image prune, image inspect ...).
+// argcheck.cpp checks the line with docker's rules before CLI11 parses it, and
+// help.cpp prints --help as docker lays it out.
 #include <cstdio>
 #include <cstring>
 #include <set>
 #include <string>
 
 #include "base/log.h"
+#include "cli/nook/argcheck.h"
+#include "cli/nook/help.h"
 #include "cli/nook/verbs.h"
 #include "engine/engine.h"
 #include "sys/sealed_exec.h"
@@ -26,6 +30,14 @@ std::string verb_of(int argc, char** argv) {
     return "";
 }
 
+// docker's flags take one value per use (-e A=1 -e B=2): a list flag must not
+// swallow the positionals after it.
+void one_value_per_flag(CLI::App& app) {
+    for (CLI::Option* o : app.get_options([](CLI::Option* o) { return !o->get_positional(); }))
+        o->allow_extra_args(false);
+    for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; })) one_value_per_flag(*s);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,7 +51,10 @@ int main(int argc, char** argv) {
         return 125;
     }
     Globals g;
-    CLI::App app{"nook: images and containers"};
+    CLI::App app{"A self-sufficient runtime for containers, without a daemon", "nook"};
+    // Set before any subcommand exists: each copies its parent's.
+    app.formatter(docker_help_formatter());
+    app.set_help_flag("-h,--help", "Print usage");
     app.require_subcommand(1);
     app.set_version_flag("--version", "nook version 0.1.0");
     app.add_option("--root", g.root, "Storage root (images, containers, volumes)")
@@ -49,6 +64,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
         ->capture_default_str();
     CLI::App* image = app.add_subcommand("image", "Manage images");
+    const std::set<std::string> image_aliases[] = {{"ls", "list"}, {"rm", "remove"}};
     image->require_subcommand(1);
     // Top-level verbs except those only meaningful under `image`.
     const std::set<std::string> image_only = {"prune", "mount", "unmount"};
@@ -58,15 +74,24 @@ int main(int argc, char** argv) {
         if (v.image_subcommand) {
             CLI::App* sub = image->add_subcommand(v.image_alias ? v.image_alias : v.name, v.help);
             if (v.image_alias) sub->alias(v.name);
+            for (auto& a : image_aliases)
+                if (a.count(sub->get_name()))
+                    for (auto& n : a)
+                        if (n != sub->get_name()) sub->alias(n);
             v.setup(*sub, g);
         }
     }
     app.parse_complete_callback(
         [&] { nook::log::init("", nook::log::Format::text, g.log_level == "debug", "nook"); });
+    one_value_per_flag(app);
+    CommandLine line;
+    if (int rc = check_command_line(app, argc, argv, line); rc >= 0) return rc;
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help and --version come as "errors" that exit 0.
+        if (e.get_exit_code() == 0) return app.exit(e);
+        return report_parse_error(line, e);
     }
     return g.exit_code;
 }

@@ -39,6 +39,8 @@ const Verb kVerbs[] = {
     {"system", "Manage nook", setup_system, false, nullptr},
     {"info", "Display system-wide information", setup_info, false, nullptr},
     {"version", "Show the nook version information", setup_version, false, nullptr},
+    {"completion", "Generate the shell completion script (bash, zsh or fish)", setup_completion,
+     false, nullptr},
     {"pull", "Download an image from a registry", setup_pull, true, nullptr},
     {"push", "Upload an image to a registry", setup_push, true, nullptr},
     {"images", "List images", setup_images, true, "ls"},

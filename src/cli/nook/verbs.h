@@ -80,5 +80,6 @@ void setup_container(CLI::App&, Globals&);  // `nook container <verb>`
 void setup_system(CLI::App&, Globals&);     // system info|df|prune
 void setup_info(CLI::App&, Globals&);
 void setup_version(CLI::App&, Globals&);
+void setup_completion(CLI::App&, Globals&);  // completion.cpp: bash|zsh|fish
 
 }  // namespace nook::cli
