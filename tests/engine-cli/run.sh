@@ -137,6 +137,8 @@ H=$(nook rm --help) || fail "rm --help"
 printf '%s\n' "$H" | grep >/dev/null -Fx "Usage:  nook rm [OPTIONS] CONTAINER [CONTAINER...]" || fail "rm usage: $H"
 H=$(nook image ls --help) || fail "image ls --help"
 printf '%s\n' "$H" | grep >/dev/null -F "nook image ls, " || fail "image ls aliases: $H"
+[ "$(nook help run)" = "$(nook run --help)" ] || fail "nook help run is not run --help"
+printf '%s\n' "$(nook --help)" | grep >/dev/null -E '^      --log-level string ' || fail "--log-level type"
 ok "--help: usage line, aliases, typed options with defaults, grouped commands"
 
 # --- container/image group aliases ------------------------------------------

@@ -113,6 +113,20 @@ Step check_flag(CLI::App* cmd, const std::string& path, int argc, char** argv, i
     return Step::next;
 }
 
+// `nook help [VERB...]`, as docker: the named command's --help.
+int help_for(CLI::App& root, int argc, char** argv, int first) {
+    CLI::App* cmd = &root;
+    std::string path;
+    for (int i = first; i < argc; i++) {
+        CLI::App* sub = find_subcommand(cmd, argv[i]);
+        if (!sub) return unknown_command(cmd, path, argv[i]);
+        cmd = sub;
+        path += (path.empty() ? "" : " ") + sub->get_name();
+    }
+    std::fputs(cmd->help().c_str(), stdout);
+    return 0;
+}
+
 std::vector<const CLI::Option*> positionals_of(const CLI::App* cmd) {
     return cmd->get_options([](const CLI::Option* o) { return o->get_positional(); });
 }
@@ -168,6 +182,7 @@ int check_command_line(CLI::App& root, int argc, char** argv, CommandLine& out) 
         }
         if (group) {
             CLI::App* sub = find_subcommand(cmd, a);
+            if (!sub && cmd == &root && a == "help") return help_for(root, argc, argv, i + 1);
             if (!sub) return unknown_command(cmd, path, a);
             cmd = sub;
             path += (path.empty() ? "" : " ") + sub->get_name();

@@ -141,8 +141,8 @@ std::string options_block(const CLI::App* cmd) {
 }
 
 std::string commands_block(const std::vector<const CLI::App*>& cmds) {
-    size_t width = 11;
-    for (auto* c : cmds) width = std::max(width, c->get_name().size() + 1);
+    size_t width = 12;
+    for (auto* c : cmds) width = std::max(width, c->get_name().size() + 2);
     std::string out;
     for (auto* c : cmds) out += "  " + pad(c->get_name(), width) + c->get_description() + "\n";
     return out;
@@ -218,7 +218,9 @@ std::string command_path(const CLI::App* cmd) {
 std::string option_type(const CLI::Option* opt) {
     if (opt->get_items_expected_max() == 0) return "";
     if (opt->get_items_expected_max() >= CLI::detail::expected_max_vector_size) return "list";
+    // CLI11's name, maybe with a validator's suffix ("TEXT:{a,b}").
     std::string t = opt->get_type_name();
+    t = t.substr(0, t.find(':'));
     if (t == "TEXT") return "string";
     if (t == "INT") return "int";
     if (t == "UINT") return "uint";
