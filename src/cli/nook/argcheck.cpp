@@ -239,7 +239,15 @@ int report_parse_error(const CommandLine& line, const CLI::ParseError& e) {
     std::string what = e.what();
     for (auto& c : what)
         if (c == '\n') c = ' ';
-    std::fprintf(stderr, "nook: invalid argument: %s\nSee '%s --help'.\n", what.c_str(),
+    // docker's wording for a value that is not of the flag's type.
+    const std::string conv = "Could not convert: ";
+    auto eq = what.find(" = ");
+    if (what.rfind(conv, 0) == 0 && eq != std::string::npos)
+        what = " \"" + what.substr(eq + 3) + "\" for \"" +
+               what.substr(conv.size(), eq - conv.size()) + "\" flag: not a valid value";
+    else
+        what = ": " + what;
+    std::fprintf(stderr, "nook: invalid argument%s\nSee '%s --help'.\n", what.c_str(),
                  name.c_str());
     return 125;
 }
