@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "oci/state_json.h"
 #include "runtime/container_ops.h"
 #include "runtime/launch_plan.h"
 #include "runtime/process_setup.h"
@@ -29,19 +30,24 @@ struct ExecPlan {
     UniqueFd init_pidfd;
     UniqueFd console;
     security::ProcessSecurity security;
+    UniqueFd seccomp_listener;  // linux.seccomp.listenerPath, connected here
+    security::SeccompListener seccomp_listener_msg;
 };
 
 // nook:[2:EXEC] — inside every namespace; finish and execve.
 [[noreturn]] void exec_process_main(ExecPlan& plan, int sync) {
     sys::set_process_name("nook:[2:EXEC]");
-    const oci::Process& proc = plan.opts->process;
+    // A copy: HOME may be added (we are a forked copy, allocating is fine).
+    oci::Process proc = plan.opts->process;
     auto r = [&]() -> Status {
         if (proc.terminal)
-            TRY(setup_console(plan.console.get(), proc.console_size).context("console"));
+            TRY(setup_console(plan.console.get(), proc.console_size, false).context("console"));
         plan.console.reset();
         TRY(enter_cwd(proc.cwd.empty() ? "/" : proc.cwd));
+        add_default_home(proc.env, proc.user.uid);
         TRY_ASSIGN(std::string path, find_executable(proc.args[0], proc.env));
-        return exec_process(path, proc, plan.security, plan.opts->preserve_fds);
+        return exec_process(path, proc, plan.security, plan.opts->preserve_fds,
+                            plan.seccomp_listener_msg);
     }();
     sync_send_error(sync, r.error());
     ::_exit(r.error().code() == ENOENT ? 127 : 126);
@@ -90,6 +96,21 @@ Result<OwnedPid> exec_in_container(const StateStore& store, const ExecOptions& o
         personality = spec.linux_->personality;
     }
     TRY_ASSIGN(plan.security, security::prepare(o.process, seccomp, personality));
+    if (plan.security.seccomp && plan.security.seccomp->notify) {
+        // As for the init: the state names the container (its init's pid);
+        // the exec'd process has no host pid of its own yet.
+        TRY_ASSIGN(plan.seccomp_listener,
+                   sys::connect_unix(seccomp->listener_path).context("linux.seccomp.listenerPath"));
+        oci::State st;
+        st.id = rec.id;
+        st.status = status;
+        st.pid = rec.pid;
+        st.bundle = rec.bundle;
+        st.annotations = rec.annotations;
+        plan.seccomp_listener_msg.sock = plan.seccomp_listener.get();
+        plan.seccomp_listener_msg.process_state =
+            oci::process_state_to_json(st, rec.pid, seccomp->listener_metadata);
+    }
     if (plan.user_ns && o.process.user.additional_gids.empty())
         plan.security.user.set_groups = false;
     if (o.process.terminal) {
