@@ -149,11 +149,14 @@ Status check_uts(const Spec& s, const std::string&) {
 }
 
 // Without a mount namespace the container shares the runtime's mounts (runc
-// runs it so, without a root switch); masking or remounting paths there would
-// change the host's.
+// runs it so, entering the root with chroot); any mount, mask or remount
+// there would change the host's.
 Status check_mount_namespace(const Spec& s, const std::string&) {
     if (has_namespace(s, "mount")) return {};
     const Linux& l = linux_of(s);
+    if (!s.mounts.empty())
+        return bad("mounts", "need a mount namespace (they would be made in the host's, " +
+                                 q(s.mounts.front().destination) + " first)");
     if (!l.masked_paths.empty())
         return bad("linux.maskedPaths", "needs a mount namespace (it would mask the host's " +
                                             q(l.masked_paths.front()) + ")");

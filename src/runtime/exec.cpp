@@ -13,6 +13,7 @@
 #include "runtime/process_setup.h"
 #include "runtime/sync.h"
 #include "sys/file.h"
+#include "sys/mount.h"
 #include "sys/namespaces.h"
 #include "sys/process.h"
 #include "sys/socket.h"
@@ -30,6 +31,7 @@ struct ExecPlan {
     UniqueFd init_pidfd;
     UniqueFd console;
     security::ProcessSecurity security;
+    std::string chroot_dir;     // no mount namespace: the container's root, as the init's
     UniqueFd seccomp_listener;  // linux.seccomp.listenerPath, connected here
     security::SeccompListener seccomp_listener_msg;
 };
@@ -62,6 +64,10 @@ struct ExecPlan {
         TRY(sys::set_namespace(plan.init_pidfd.get(), plan.ns_flags, "container namespaces"));
         plan.init_pidfd.reset();
         if (plan.user_ns) TRY(become_root_in_user_namespace());
+        if (!plan.chroot_dir.empty()) {
+            TRY(sys::chroot(plan.chroot_dir).context("root.path"));
+            TRY(sys::chdir("/"));
+        }
         TRY_ASSIGN(auto c, sys::clone3({.flags = CLONE_PARENT, .exit_signal = 0}));
         if (c.pid == 0) exec_process_main(plan, sync);
         sync_send(sync, SyncType::init_pid, c.pid);
@@ -89,6 +95,7 @@ Result<OwnedPid> exec_in_container(const StateStore& store, const ExecOptions& o
         for (const auto& n : spec.linux_->namespaces)
             if (auto f = sys::namespace_flag(n.type)) plan.ns_flags |= *f;
     plan.user_ns = (plan.ns_flags & CLONE_NEWUSER) != 0;
+    if (!(plan.ns_flags & CLONE_NEWNS)) plan.chroot_dir = rec.rootfs;
     std::optional<oci::Seccomp> seccomp;
     std::optional<oci::Personality> personality;
     if (spec.linux_) {

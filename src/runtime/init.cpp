@@ -22,6 +22,7 @@
 #include "runtime/sync.h"
 #include "sys/fds.h"
 #include "sys/file.h"
+#include "sys/mount.h"
 #include "sys/namespaces.h"
 #include "sys/process.h"
 #include "sys/socket.h"
@@ -75,9 +76,11 @@ Status prepare_container(LaunchPlan& plan, int sync, pid_t host_pid) {
         return {};
     };
     plan.rootfs.before_cgroup_mount = join_cgroup;
-    // Without a mount namespace the container shares the runtime's mounts and
-    // root (the spec: a namespace not listed is inherited; runc runs it so):
-    // no mounts, no root switch, nothing to finalize but sysctls.
+    // Without a mount namespace the container shares the runtime's mounts
+    // (the spec: a namespace not listed is inherited). As runc, the root is
+    // entered with chroot instead of pivot_root; no mount is made (it would
+    // be the host's: validate refuses mounts and masked paths then), and
+    // there is nothing to finalize but sysctls.
     const bool has_mount_ns = ns.creates(CLONE_NEWNS) || ns.joins_ns(CLONE_NEWNS);
     if (has_mount_ns) TRY(rootfs::prepare(spec, plan.rootfs).context("rootfs"));
     TRY(join_cgroup());
@@ -93,7 +96,12 @@ Status prepare_container(LaunchPlan& plan, int sync, pid_t host_pid) {
         TRY(run_hooks(hooks->create_container, "createContainer",
                       state_json_for_hooks(plan.opts, spec, host_pid, "creating")));
 
-    if (has_mount_ns) TRY(rootfs::switch_root(plan.rootfs).context("rootfs"));
+    if (has_mount_ns) {
+        TRY(rootfs::switch_root(plan.rootfs).context("rootfs"));
+    } else {
+        TRY(sys::chroot(plan.rootfs.rootfs).context("root.path"));
+        TRY(sys::chdir("/"));
+    }
     const std::string cwd = proc.cwd.empty() ? "/" : proc.cwd;
     // As runc: a missing cwd is created (in the container's root, as its
     // root), before finalize() may make that root read-only.

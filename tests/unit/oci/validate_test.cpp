@@ -162,15 +162,22 @@ TEST_F(Validate, NoMountNamespace) {
     auto drop_mnt = [](Spec& s) {
         std::erase_if(s.linux_->namespaces, [](auto& n) { return n.type == "mount"; });
     };
+    EXPECT_EQ(error_after([&](Spec& s) {
+                  drop_mnt(s);
+                  s.mounts = {{"/proc", "proc", "proc", {}, {}, {}}};
+              }),
+              "mounts: need a mount namespace (they would be made in the host's, \"/proc\" first)");
     EXPECT_EQ(
         error_after([&](Spec& s) {
             drop_mnt(s);
+            s.mounts.clear();
             s.linux_->masked_paths = {"/proc/kcore"};
             s.linux_->readonly_paths.clear();
         }),
         "linux.maskedPaths: needs a mount namespace (it would mask the host's \"/proc/kcore\")");
     EXPECT_EQ(error_after([&](Spec& s) {
                   drop_mnt(s);
+                  s.mounts.clear();
                   s.linux_->masked_paths.clear();
                   s.linux_->readonly_paths = {"/proc/sys"};
               }),
@@ -178,6 +185,7 @@ TEST_F(Validate, NoMountNamespace) {
               "\"/proc/sys\" read-only)");
     EXPECT_EQ(error_after([&](Spec& s) {
                   drop_mnt(s);
+                  s.mounts.clear();
                   s.linux_->masked_paths.clear();
                   s.linux_->readonly_paths.clear();
                   s.root->readonly = true;
@@ -186,6 +194,7 @@ TEST_F(Validate, NoMountNamespace) {
     // Otherwise it is valid: the container shares the runtime's mounts.
     EXPECT_EQ(error_after([&](Spec& s) {
                   drop_mnt(s);
+                  s.mounts.clear();
                   s.linux_->masked_paths.clear();
                   s.linux_->readonly_paths.clear();
                   s.root->readonly = false;
