@@ -5,13 +5,31 @@
 
 namespace nook::oci {
 
-std::string state_to_json(const State& state, bool pretty) {
+namespace {
+
+detail::OJson state_object(const State& state) {
     detail::OJson o = {
         {"ociVersion", state.oci_version}, {"id", state.id}, {"status", state.status}};
     if (state.pid != 0) o["pid"] = state.pid;
     o["bundle"] = state.bundle;
     detail::put_map(o, "annotations", state.annotations);
-    return detail::dump(o, pretty);
+    return o;
+}
+
+}  // namespace
+
+std::string state_to_json(const State& state, bool pretty) {
+    return detail::dump(state_object(state), pretty);
+}
+
+std::string process_state_to_json(const State& state, int pid, const std::string& metadata) {
+    detail::OJson o = {{"ociVersion", state.oci_version}};
+    // The fds travel in this order in the message's SCM_RIGHTS.
+    o["fds"] = detail::OJson::array({"seccompFd"});
+    o["pid"] = pid;
+    if (!metadata.empty()) o["metadata"] = metadata;
+    o["state"] = state_object(state);
+    return detail::dump(o, false);
 }
 
 Result<State> parse_state(std::string_view json_text, const std::string& what) {

@@ -128,10 +128,44 @@ Status check_id_mappings(const Spec& s, const std::string&) {
     return sizes_ok(l.gid_mappings, "linux.gidMappings");
 }
 
+// HOST_NAME_MAX: sethostname(2)/setdomainname(2) refuse longer names with a
+// bare EINVAL, which would only show up once the init runs.
+constexpr size_t kMaxUtsName = 64;
+
+Status check_uts_length(const char* field, const std::string& value) {
+    if (value.size() <= kMaxUtsName) return {};
+    return bad(field, q(value.substr(0, 24) + "...") + " is " + std::to_string(value.size()) +
+                          " characters long, more than the kernel's limit of " +
+                          std::to_string(kMaxUtsName));
+}
+
 Status check_uts(const Spec& s, const std::string&) {
+    TRY(check_uts_length("hostname", s.hostname));
+    TRY(check_uts_length("domainname", s.domainname));
     if (has_namespace(s, "uts")) return {};
     if (!s.hostname.empty()) return bad("hostname", q(s.hostname) + " needs a uts namespace");
     if (!s.domainname.empty()) return bad("domainname", q(s.domainname) + " needs a uts namespace");
+    return {};
+}
+
+// Without a mount namespace the container shares the runtime's mounts (runc
+// runs it so, entering the root with chroot); any mount, mask or remount
+// there would change the host's.
+Status check_mount_namespace(const Spec& s, const std::string&) {
+    if (has_namespace(s, "mount")) return {};
+    const Linux& l = linux_of(s);
+    if (!s.mounts.empty())
+        return bad("mounts", "need a mount namespace (they would be made in the host's, " +
+                                 q(s.mounts.front().destination) + " first)");
+    if (!l.masked_paths.empty())
+        return bad("linux.maskedPaths", "needs a mount namespace (it would mask the host's " +
+                                            q(l.masked_paths.front()) + ")");
+    if (!l.readonly_paths.empty())
+        return bad("linux.readonlyPaths", "needs a mount namespace (it would make the host's " +
+                                              q(l.readonly_paths.front()) + " read-only)");
+    if (s.root && s.root->readonly)
+        return bad("root.readonly",
+                   "needs a mount namespace (it would make the host's / read-only)");
     return {};
 }
 
@@ -159,6 +193,13 @@ Status check_sysctls(const Spec& s, const std::string&) {
             if (!has_namespace(s, "ipc")) return bad(field, "needs an ipc namespace");
         } else if (key == "kernel.hostname" || key == "kernel.domainname") {
             if (!has_namespace(s, "uts")) return bad(field, "needs a uts namespace");
+            // Two values for one setting: which one wins would be an accident
+            // of ordering, so refuse it (as runc does).
+            const bool host = key == "kernel.hostname";
+            const std::string& other = host ? s.hostname : s.domainname;
+            if (!other.empty())
+                return bad(field, q(value) + " conflicts with " +
+                                      (host ? "hostname " : "domainname ") + q(other));
         } else {
             return bad(field, "is not namespaced, so a container may not set it");
         }
@@ -259,6 +300,7 @@ constexpr Check kChecks[] = {
     {"namespaces", check_namespaces},
     {"idMappings", check_id_mappings},
     {"uts", check_uts},
+    {"mountNamespace", check_mount_namespace},
     {"timeOffsets", check_time_offsets},
     {"sysctl", check_sysctls},
     {"devices", check_devices},

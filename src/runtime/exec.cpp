@@ -7,11 +7,13 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "oci/state_json.h"
 #include "runtime/container_ops.h"
 #include "runtime/launch_plan.h"
 #include "runtime/process_setup.h"
 #include "runtime/sync.h"
 #include "sys/file.h"
+#include "sys/mount.h"
 #include "sys/namespaces.h"
 #include "sys/process.h"
 #include "sys/socket.h"
@@ -29,19 +31,25 @@ struct ExecPlan {
     UniqueFd init_pidfd;
     UniqueFd console;
     security::ProcessSecurity security;
+    std::string chroot_dir;     // no mount namespace: the container's root, as the init's
+    UniqueFd seccomp_listener;  // linux.seccomp.listenerPath, connected here
+    security::SeccompListener seccomp_listener_msg;
 };
 
 // nook:[2:EXEC] — inside every namespace; finish and execve.
 [[noreturn]] void exec_process_main(ExecPlan& plan, int sync) {
     sys::set_process_name("nook:[2:EXEC]");
-    const oci::Process& proc = plan.opts->process;
+    // A copy: HOME may be added (we are a forked copy, allocating is fine).
+    oci::Process proc = plan.opts->process;
     auto r = [&]() -> Status {
         if (proc.terminal)
-            TRY(setup_console(plan.console.get(), proc.console_size).context("console"));
+            TRY(setup_console(plan.console.get(), proc.console_size, false).context("console"));
         plan.console.reset();
         TRY(enter_cwd(proc.cwd.empty() ? "/" : proc.cwd));
+        add_default_home(proc.env, proc.user.uid);
         TRY_ASSIGN(std::string path, find_executable(proc.args[0], proc.env));
-        return exec_process(path, proc, plan.security, plan.opts->preserve_fds);
+        return exec_process(path, proc, plan.security, plan.opts->preserve_fds,
+                            plan.seccomp_listener_msg);
     }();
     sync_send_error(sync, r.error());
     ::_exit(r.error().code() == ENOENT ? 127 : 126);
@@ -56,6 +64,10 @@ struct ExecPlan {
         TRY(sys::set_namespace(plan.init_pidfd.get(), plan.ns_flags, "container namespaces"));
         plan.init_pidfd.reset();
         if (plan.user_ns) TRY(become_root_in_user_namespace());
+        if (!plan.chroot_dir.empty()) {
+            TRY(sys::chroot(plan.chroot_dir).context("root.path"));
+            TRY(sys::chdir("/"));
+        }
         TRY_ASSIGN(auto c, sys::clone3({.flags = CLONE_PARENT, .exit_signal = 0}));
         if (c.pid == 0) exec_process_main(plan, sync);
         sync_send(sync, SyncType::init_pid, c.pid);
@@ -83,6 +95,7 @@ Result<OwnedPid> exec_in_container(const StateStore& store, const ExecOptions& o
         for (const auto& n : spec.linux_->namespaces)
             if (auto f = sys::namespace_flag(n.type)) plan.ns_flags |= *f;
     plan.user_ns = (plan.ns_flags & CLONE_NEWUSER) != 0;
+    if (!(plan.ns_flags & CLONE_NEWNS)) plan.chroot_dir = rec.rootfs;
     std::optional<oci::Seccomp> seccomp;
     std::optional<oci::Personality> personality;
     if (spec.linux_) {
@@ -90,6 +103,21 @@ Result<OwnedPid> exec_in_container(const StateStore& store, const ExecOptions& o
         personality = spec.linux_->personality;
     }
     TRY_ASSIGN(plan.security, security::prepare(o.process, seccomp, personality));
+    if (plan.security.seccomp && plan.security.seccomp->notify) {
+        // As for the init: the state names the container (its init's pid);
+        // the exec'd process has no host pid of its own yet.
+        TRY_ASSIGN(plan.seccomp_listener,
+                   sys::connect_unix(seccomp->listener_path).context("linux.seccomp.listenerPath"));
+        oci::State st;
+        st.id = rec.id;
+        st.status = status;
+        st.pid = rec.pid;
+        st.bundle = rec.bundle;
+        st.annotations = rec.annotations;
+        plan.seccomp_listener_msg.sock = plan.seccomp_listener.get();
+        plan.seccomp_listener_msg.process_state =
+            oci::process_state_to_json(st, rec.pid, seccomp->listener_metadata);
+    }
     if (plan.user_ns && o.process.user.additional_gids.empty())
         plan.security.user.set_groups = false;
     if (o.process.terminal) {

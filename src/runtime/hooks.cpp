@@ -40,7 +40,14 @@ Status run_one(const oci::Hook& h, const std::string& state_json) {
     UniqueFd rd(in[0]), wr(in[1]);
     std::vector<std::string> args = h.args.empty() ? std::vector<std::string>{h.path} : h.args;
     auto argv = c_strings(args);
-    auto envp = c_strings(h.env);
+    // A hook without env gets the runtime's environment, as with runc and
+    // crun (and as Go's exec.Cmd does with a nil Env).
+    std::vector<char*> envp;
+    if (h.env.empty())
+        for (char** e = environ; *e; ++e) envp.push_back(*e);
+    else
+        envp = c_strings(h.env);
+    if (h.env.empty()) envp.push_back(nullptr);
     TRY_ASSIGN(auto cloned, sys::clone3({.flags = CLONE_PIDFD}));
     if (cloned.pid == 0) {
         sigset_t none;

@@ -16,11 +16,13 @@
 #include <utility>
 
 #include "base/raw_log.h"
+#include "oci/state_json.h"
 #include "runtime/hooks.h"
 #include "runtime/process_setup.h"
 #include "runtime/sync.h"
 #include "sys/fds.h"
 #include "sys/file.h"
+#include "sys/mount.h"
 #include "sys/namespaces.h"
 #include "sys/process.h"
 #include "sys/socket.h"
@@ -74,9 +76,13 @@ Status prepare_container(LaunchPlan& plan, int sync, pid_t host_pid) {
         return {};
     };
     plan.rootfs.before_cgroup_mount = join_cgroup;
-    bool has_mount_ns = ns.creates(CLONE_NEWNS) || ns.joins_ns(CLONE_NEWNS);
-    if (!has_mount_ns) return invalid_input("linux.namespaces: a mount namespace is required");
-    TRY(rootfs::prepare(spec, plan.rootfs).context("rootfs"));
+    // Without a mount namespace the container shares the runtime's mounts
+    // (the spec: a namespace not listed is inherited). As runc, the root is
+    // entered with chroot instead of pivot_root; no mount is made (it would
+    // be the host's: validate refuses mounts and masked paths then), and
+    // there is nothing to finalize but sysctls.
+    const bool has_mount_ns = ns.creates(CLONE_NEWNS) || ns.joins_ns(CLONE_NEWNS);
+    if (has_mount_ns) TRY(rootfs::prepare(spec, plan.rootfs).context("rootfs"));
     TRY(join_cgroup());
 
     // [2] createRuntime (and the deprecated prestart) hooks run in the
@@ -90,17 +96,42 @@ Status prepare_container(LaunchPlan& plan, int sync, pid_t host_pid) {
         TRY(run_hooks(hooks->create_container, "createContainer",
                       state_json_for_hooks(plan.opts, spec, host_pid, "creating")));
 
-    TRY(rootfs::switch_root(plan.rootfs).context("rootfs"));
-    TRY(rootfs::finalize(spec, plan.rootfs).context("rootfs"));
-    if (proc.terminal) {
-        TRY(setup_console(plan.console.get(), proc.console_size).context("console"));
-        plan.console.reset();
+    if (has_mount_ns) {
+        TRY(rootfs::switch_root(plan.rootfs).context("rootfs"));
+    } else {
+        TRY(sys::chroot(plan.rootfs.rootfs).context("root.path"));
+        TRY(sys::chdir("/"));
     }
     const std::string cwd = proc.cwd.empty() ? "/" : proc.cwd;
-    // As runc: a missing cwd is created (in the container's root, as its root).
+    // As runc: a missing cwd is created (in the container's root, as its
+    // root), before finalize() may make that root read-only.
     if (!sys::path_exists(cwd)) TRY(sys::mkdir_p(cwd, 0755).context("process.cwd"));
+    // The console before finalize(): /dev/console is bind-mounted over
+    // while the root may still be written to.
+    if (proc.terminal) {
+        TRY(setup_console(plan.console.get(), proc.console_size, has_mount_ns).context("console"));
+        plan.console.reset();
+    }
+    if (has_mount_ns)
+        TRY(rootfs::finalize(spec, plan.rootfs).context("rootfs"));
+    else
+        TRY(rootfs::apply_sysctls(spec).context("rootfs"));
     TRY(enter_cwd(cwd));
+    // HOME from the container's /etc/passwd (runc's rule), before the PATH
+    // lookup so both see the final environment.
+    add_default_home(plan.spec.process->env, proc.user.uid);
     TRY_ASSIGN(plan.exec_path, find_executable(proc.args[0], proc.env));
+    if (plan.seccomp_listener) {
+        oci::State st;
+        st.id = plan.opts.id;
+        st.status = "creating";
+        st.pid = host_pid;
+        st.bundle = plan.opts.bundle;
+        st.annotations = spec.annotations;
+        plan.seccomp_listener_msg.sock = plan.seccomp_listener.get();
+        plan.seccomp_listener_msg.process_state =
+            oci::process_state_to_json(st, host_pid, spec.linux_->seccomp->listener_metadata);
+    }
     return {};
 }
 
@@ -111,7 +142,8 @@ Status finish_and_exec(LaunchPlan& plan, pid_t host_pid) {
     if (hooks && !hooks->start_container.empty())
         TRY(run_hooks(hooks->start_container, "startContainer",
                       state_json_for_hooks(plan.opts, plan.spec, host_pid, "created")));
-    return exec_process(plan.exec_path, proc, plan.security, plan.opts.preserve_fds);
+    return exec_process(plan.exec_path, proc, plan.security, plan.opts.preserve_fds,
+                        plan.seccomp_listener_msg);
 }
 
 // Blocks until `start` opens the fifo for reading (see sync.h). The write end

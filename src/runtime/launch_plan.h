@@ -62,7 +62,12 @@ struct LaunchPlan {
     std::vector<std::string> cgroup_self_files;
     std::string exec_path;  // args[0] resolved later, inside the container
     UniqueFd console;       // connected console socket (terminal: true)
-    UniqueFd state_dir;     // O_PATH fd of the state dir, for exec.fifo after pivot
+    // linux.seccomp.listenerPath, connected by the parent (the init no longer
+    // sees the host's paths when it loads the filter); the init fills in
+    // process_state once it knows its host pid.
+    UniqueFd seccomp_listener;
+    security::SeccompListener seccomp_listener_msg;
+    UniqueFd state_dir;  // O_PATH fd of the state dir, for exec.fifo after pivot
     // The parent's flock on the state dir: the stages close their inherited
     // copy at once, or `start`/`delete` would block on it for ever.
     int parent_lock_fd = -1;

@@ -12,8 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include <climits>
 #include <cstdlib>
+#include <optional>
 
 #include "base/log.h"
 #include "base/scope_exit.h"
@@ -70,6 +73,10 @@ Status build_plan(LaunchPlan& plan, const StateStore& store) {
         personality = spec.linux_->personality;
     }
     TRY_ASSIGN(plan.security, security::prepare(*spec.process, seccomp, personality));
+    if (plan.security.seccomp && plan.security.seccomp->notify) {
+        TRY_ASSIGN(plan.seccomp_listener,
+                   sys::connect_unix(seccomp->listener_path).context("linux.seccomp.listenerPath"));
+    }
     // In a user namespace without setgroups permission groups stay as they are.
     if (plan.rootfs.in_user_namespace && spec.process->user.additional_gids.empty())
         plan.security.user.set_groups = false;
@@ -186,6 +193,34 @@ Result<Spawned> spawn(LaunchPlan& plan, UniqueFd& parent_end, UniqueFd& child_en
     return out;
 }
 
+// The init went silent (EOF, or a reset with nothing pending): it died
+// without sending ERROR. Say how, and why when we can tell: a memory limit
+// below what the init needs gets it OOM-killed as soon as it is in its
+// cgroup, long before it could report anything itself.
+Error explain_silent_init(Error lost, LaunchPlan& plan, OwnedPid& init, uint64_t ooms_before) {
+    if (!init.valid()) return lost;
+    int status = init.wait();
+    auto ooms = plan.cgroup->oom_kill_count();
+    const auto& l = plan.spec.linux_;
+    std::optional<int64_t> limit;
+    if (l && l->resources && l->resources->memory) limit = l->resources->memory->limit;
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && ooms.ok() && *ooms > ooms_before)
+        return invalid_input(std::string(kInit) + " was killed by the OOM killer" +
+                             (limit ? ": linux.resources.memory.limit " + std::to_string(*limit) +
+                                          " is too low to start the container"
+                                    : ""));
+    if (WIFSIGNALED(status))
+        return Error(lost.code(), std::string(kInit) + " was killed by signal " +
+                                      std::to_string(WTERMSIG(status)) + " during setup")
+            .without_errno_text();
+    if (WIFEXITED(status))
+        return Error(lost.code(), std::string(kInit) + " exited with status " +
+                                      std::to_string(WEXITSTATUS(status)) +
+                                      " during setup without reporting an error")
+            .without_errno_text();
+    return lost;
+}
+
 }  // namespace
 
 Result<Created> create_container(const StateStore& store, const LaunchOptions& opts) {
@@ -212,6 +247,8 @@ Result<Created> create_container(const StateStore& store, const LaunchOptions& o
 
     TRY_ASSIGN(auto sockets, sys::seqpacket_pair());
     auto& [parent_end, child_end] = sockets;
+    auto oom_count = plan.cgroup->oom_kill_count();
+    const uint64_t ooms_before = oom_count.ok() ? *oom_count : 0;
     TRY_ASSIGN(Spawned s, spawn(plan, parent_end, child_end));
     pid_t pid = s.init.get();
     int sync = parent_end.get();
@@ -223,7 +260,10 @@ Result<Created> create_container(const StateStore& store, const LaunchOptions& o
 
     // [2] and [3]
     for (;;) {
-        TRY_ASSIGN(SyncMsg msg, sync_recv(sync, kInit));
+        auto received = sync_recv(sync, kInit);
+        if (!received.ok())
+            return explain_silent_init(std::move(received).error(), plan, s.init, ooms_before);
+        SyncMsg msg = *received;
         if (msg.type == SyncType::error) return Error(msg.value, msg.text).without_errno_text();
         if (msg.type == SyncType::hooks_create_runtime) {
             std::string st = state_json_for_hooks(plan.opts, plan.spec, pid, "creating");

@@ -49,6 +49,12 @@ void sync_send_error(int fd, const Error& e) {
 Result<SyncMsg> sync_recv(int fd, const char* peer) {
     SyncMsg m;
     ssize_t n = sys::retry_eintr([&] { return ::recv(fd, &m, sizeof m, 0); });
+    // A peer that exits with messages of ours still unread (it failed before
+    // reading CGROUP_JOINED, say) resets the socket, and the kernel reports
+    // the reset BEFORE the messages it sent us, its ERROR among them. The
+    // error is reported once: read again to get what the peer had to say.
+    if (n < 0 && errno == ECONNRESET)
+        n = sys::retry_eintr([&] { return ::recv(fd, &m, sizeof m, 0); });
     if (n < 0) return Error::from_errno(std::string("read from ") + peer);
     if (n == 0)
         return Error(EPIPE, std::string(peer) + " exited unexpectedly").without_errno_text();

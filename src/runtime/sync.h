@@ -26,8 +26,9 @@
 //   [2] recv HOOKS_CREATE_RUNTIME        <---- [2] send HOOKS_CREATE_RUNTIME
 //       run prestart + createRuntime hooks
 //       send HOOKS_DONE                  ----> run createContainer hooks;
-//                                              switch_root; finalize; console;
-//                                              cwd; look up args[0]
+//                                              switch_root; make cwd; console
+//                                              (+ /dev/console); finalize;
+//                                              HOME; look up args[0]
 //   [3] recv READY                       <---- [3] send READY
 //       write state "created", pid file        (clears PDEATHSIG first)
 //       exit                                   block opening exec.fifo
@@ -42,6 +43,10 @@
 // once) -> INIT with CLONE_PARENT; INIT sends nothing on success: the socket
 // closes on execve (CLOEXEC) and the parent reads EOF. Any stage may send
 // ERROR {errno, text} instead of the expected message; the parent prints it.
+// A stage that exits with our messages unread resets the socket: the reset
+// comes before its ERROR, so sync_recv reads once more. A stage that dies
+// without a word (OOM-killed by a tiny memory limit) is explained from its
+// exit status and the cgroup's OOM count (launcher.cpp).
 #pragma once
 
 #include <sys/types.h>

@@ -106,6 +106,16 @@ Status seccomp_set_filter(const sock_filter* filter, size_t count, unsigned int 
     return {};
 }
 
+Result<UniqueFd> seccomp_set_filter_listener(const sock_filter* filter, size_t count,
+                                             unsigned int flags) {
+    if (count > 0xffff) return Error(E2BIG, "seccomp filter of " + num(count) + " instructions");
+    sock_fprog prog{static_cast<unsigned short>(count), const_cast<sock_filter*>(filter)};
+    flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    long r = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+    if (r < 0) return Error::from_errno("seccomp SET_MODE_FILTER flags=" + num(flags));
+    return UniqueFd(static_cast<int>(r));
+}
+
 Status set_groups(const gid_t* gids, size_t count) {
     if (::setgroups(count, gids) < 0)
         return Error::from_errno("setgroups (" + num(count) + " groups)");

@@ -37,6 +37,10 @@ Result<bool> get_no_new_privs();
 
 // seccomp(SECCOMP_SET_MODE_FILTER, flags, prog).
 Status seccomp_set_filter(const sock_filter* filter, size_t count, unsigned int flags);
+// The same with SECCOMP_FILTER_FLAG_NEW_LISTENER added: returns the filter's
+// user-notification fd (close-on-exec).
+Result<UniqueFd> seccomp_set_filter_listener(const sock_filter* filter, size_t count,
+                                             unsigned int flags);
 
 Status set_groups(const gid_t* gids, size_t count);
 Status set_res_gid(gid_t gid);

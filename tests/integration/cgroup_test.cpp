@@ -299,5 +299,27 @@ TEST_F(Cgroups, FailedCreateNamesFileAndValueAndLeavesNothing) {
     for (const auto& dir : lines(leftover_cgroups(id))) rmdir(dir.c_str());
 }
 
+// A limit for a controller that is not mounted is refused, naming the
+// controller, rather than silently skipped (runc: "cannot set net_cls limit").
+TEST_F(Cgroups, LimitForUnmountedControllerFailsCreate) {
+    for (const char* ctrl : {"net_cls", "net_prio"}) {
+        SCOPED_TRACE(ctrl);
+        if (cg::has_v1(ctrl)) continue;  // mounted here: nothing to refuse
+        Json net = std::string(ctrl) == "net_cls"
+                       ? Json{{"classID", 0x100001}}
+                       : Json{{"priorities", {{{"name", "lo"}, {"priority", 3}}}}};
+        resources() = {{"network", net}};
+        bundle.set_args({"/probe", "exit", "0"});
+        bundle.write_config();
+        const std::string id = rt.new_id();
+        CmdResult r = rt({"create", "--bundle", bundle.dir(), id});
+        EXPECT_NE(r.exit_code, 0) << "create succeeded: " << r.describe();
+        EXPECT_NE(r.err.find(ctrl), std::string::npos) << r.describe();
+        EXPECT_TRUE(rt.state(id).is_null()) << "failed create left a container";
+        expect_clean(id);
+        for (const auto& dir : lines(leftover_cgroups(id))) rmdir(dir.c_str());
+    }
+}
+
 }  // namespace
 }  // namespace itest

@@ -91,6 +91,26 @@ TEST_F(Console, PtyMasterArrivesAndIsTheContainersStdio) {
     EXPECT_EQ(kv(out, "cols"), "111") << out;
 }
 
+// As runc: the init's pty is bind-mounted onto /dev/console (#11).
+TEST_F(Console, DevConsoleIsThePty) {
+    bundle.config()["process"]["terminal"] = true;
+    std::string id = create({"/bin/sh", "-c",
+                             "/probe stat /dev/console; echo ---; "
+                             "/probe stat $(readlink /proc/self/fd/0)"},
+                            {"--console-socket", sock_path});
+    ASSERT_FALSE(id.empty());
+    master = receive_master();
+    ASSERT_GE(master, 0) << "no fd received on the console socket";
+    ASSERT_EQ(rt({"start", id}).exit_code, 0);
+    std::string out = read_pty(master, 5s);
+    auto sep = out.find("---");
+    ASSERT_NE(sep, std::string::npos) << out;
+    std::string console = out.substr(0, sep), stdin_pty = out.substr(sep);
+    EXPECT_EQ(kv(console, "type"), "char") << out;
+    EXPECT_TRUE(kv(console, "rdev").starts_with("136:")) << out;
+    EXPECT_EQ(kv(console, "rdev"), kv(stdin_pty, "rdev")) << out;
+}
+
 TEST_F(Console, ExecWithTerminal) {
     bundle.config()["process"]["terminal"] = false;
     std::string id = start_sleeper();

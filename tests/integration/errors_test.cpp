@@ -95,6 +95,48 @@ TEST_F(Errors, MountSourceMissingFailsAfterSetupStarted) {
     expect_mentions(create_fails(), "no-such-source");
 }
 
+// The init's own error used to be lost behind "read from container init:
+// Connection reset by peer" when the init failed with a message of ours
+// still unread (#11): every attempt must name the problem.
+TEST_F(Errors, InitErrorIsNeverLostBehindAReset) {
+    bundle.config()["mounts"].push_back({{"destination", "/data"},
+                                         {"type", "bind"},
+                                         {"source", bundle.dir() + "/no-such-source"},
+                                         {"options", {"rbind"}}});
+    bundle.write_config();
+    for (int i = 0; i < 10; ++i) {
+        SCOPED_TRACE("attempt " + std::to_string(i));
+        CmdResult r = create_fails();
+        expect_mentions(r, "no-such-source");
+        EXPECT_EQ(r.err.find("reset"), std::string::npos) << r.err;
+        expect_clean(id);
+    }
+}
+
+TEST_F(Errors, OverlongHostnameIsNamed) {
+    bundle.config()["hostname"] = std::string(300, 'h');
+    bundle.write_config();
+    CmdResult r = create_fails();
+    expect_mentions(r, "hostname");
+    if (is_nook()) expect_mentions(r, "300 characters");
+}
+
+// A memory limit below what the init needs gets it OOM-killed as soon as it
+// is in its cgroup, before it can say anything itself: the runtime must say
+// so.
+TEST_F(Errors, TooLowMemoryLimitIsNamed) {
+    bundle.config()["linux"]["resources"]["memory"] = {{"limit", 4096}};
+    bundle.write_config();
+    CmdResult r = create_fails();
+    // runc 1.1.5 sets the limit once the init is in the cgroup and fails there:
+    // "unable to set memory limit to 4096 (current usage: ...)".
+    expect_mentions(r, "4096");
+    if (is_nook()) {
+        expect_mentions(r, "linux.resources.memory.limit 4096");
+        expect_mentions(r, "OOM");
+    }
+}
+
 TEST_F(Errors, LogFileGetsJsonErrorLine) {
     bundle.config()["linux"]["namespaces"].push_back({{"type", "bogus"}});
     bundle.write_config();

@@ -22,6 +22,9 @@ void register_features(CLI::App& app, GlobalOptions& /*g*/) {
         f.seccomp_known_flags = sec::seccomp_flags();
         f.seccomp_supported_flags = sec::seccomp_flags();
         f.annotations["io.github.nook.version"] = "0.1.0";
+        // SCMP_ACT_NOTIFY works through linux.seccomp.listenerPath (the spec
+        // has no field for it; runc names its libseccomp support likewise).
+        f.annotations["io.github.nook.seccomp.listenerPath"] = "true";
         std::printf("%s\n", oci::features_json(f, true).c_str());
     });
 }

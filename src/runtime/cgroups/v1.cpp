@@ -38,9 +38,22 @@ Status V1Manager::create() {
     for (auto& d : unique_dirs()) {
         if (cpuset && d == *cpuset) {
             // A new cpuset starts with empty cpus/mems and refuses tasks until
-            // they are set: copy them from the parent, level by level.
+            // they are set: copy them from the parent, level by level. Every
+            // level not yet filled counts, not only missing ones: another
+            // runtime may have just made the shared parent (/nook) and not
+            // filled it yet, and copying its empty value would leave ours
+            // empty (ENOSPC when the init joins).
+            auto filled = [&](const std::string& p) {
+                if (!sys::path_exists(p)) return false;
+                for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
+                    auto cur = read_knob(p, f);
+                    if (!cur.ok() || cur->empty()) return false;
+                }
+                return true;
+            };
             std::vector<std::string> levels;
-            for (std::string p = d; !sys::path_exists(p); p = p.substr(0, p.find_last_of('/')))
+            for (std::string p = d; p.find('/', 1) != std::string::npos && !filled(p);
+                 p = p.substr(0, p.find_last_of('/')))
                 levels.insert(levels.begin(), p);
             for (auto& level : levels) {
                 TRY(sys::mkdir_p(level));

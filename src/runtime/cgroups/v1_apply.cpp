@@ -172,20 +172,17 @@ Status V1Manager::apply_hugetlb(const std::vector<oci::HugepageLimit>& h) {
     return {};
 }
 
+// A limit for a controller that is not mounted is refused (as runc does):
+// skipping it would run the container without what the config asked for.
 Status V1Manager::apply_network(const oci::NetworkResources& n) {
     if (n.class_id) {
-        if (auto* d = dir("net_cls"))
-            TRY(write_knob(*d, "net_cls.classid", u(*n.class_id)));
-        else
-            log::debug("net_cls not mounted: linux.resources.network.classID skipped");
+        TRY_ASSIGN(std::string d, require("net_cls", "network.classID"));
+        TRY(write_knob(d, "net_cls.classid", u(*n.class_id)));
     }
     if (!n.priorities.empty()) {
-        if (auto* d = dir("net_prio")) {
-            for (auto& p : n.priorities)
-                TRY(write_knob(*d, "net_prio.ifpriomap", p.name + " " + u(p.priority)));
-        } else {
-            log::debug("net_prio not mounted: linux.resources.network.priorities skipped");
-        }
+        TRY_ASSIGN(std::string d, require("net_prio", "network.priorities"));
+        for (auto& p : n.priorities)
+            TRY(write_knob(d, "net_prio.ifpriomap", p.name + " " + u(p.priority)));
     }
     return {};
 }

@@ -25,8 +25,16 @@ Status V2Manager::apply(const oci::Resources& r) {
     if (r.block_io) TRY(apply_io(*r.block_io));
     for (auto& h : r.hugepage_limits)
         TRY(write_knob(dir_, "hugetlb." + h.page_size + ".max", u(h.limit)));
-    if (r.network && (r.network->class_id || !r.network->priorities.empty()))
-        log::debug("linux.resources.network is cgroup v1 only (net_cls/net_prio): skipped");
+    // Refused rather than skipped, as on a v1 host without these controllers:
+    // the container would run without what the config asked for.
+    if (r.network && r.network->class_id)
+        return Error(ENOTSUP,
+                     "linux.resources.network.classID needs the cgroup v1 \"net_cls\" "
+                     "controller, which cgroup v2 does not have");
+    if (r.network && !r.network->priorities.empty())
+        return Error(ENOTSUP,
+                     "linux.resources.network.priorities needs the cgroup v1 \"net_prio\" "
+                     "controller, which cgroup v2 does not have");
     for (auto& [dev, l] : r.rdma) TRY(write_knob(dir_, "rdma.max", rdma_limit_line(dev, l)));
     if (!r.devices.empty())
         TRY(install_device_filter(dir_, r.devices).context("linux.resources.devices"));

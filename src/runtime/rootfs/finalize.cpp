@@ -92,4 +92,9 @@ Status finalize(const oci::Spec& spec, const Options& /*opts*/) {
     return {};
 }
 
+Status apply_sysctls(const oci::Spec& spec) {
+    if (!spec.linux_) return {};
+    return std::move(apply_sysctls(spec.linux_->sysctl)).context("linux.sysctl");
+}
+
 }  // namespace nook::runtime::rootfs

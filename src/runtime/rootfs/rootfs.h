@@ -42,4 +42,8 @@ Status switch_root(const Options& opts);
 // linux.sysctl, readonlyPaths, maskedPaths, root.readonly.
 Status finalize(const oci::Spec& spec, const Options& opts);
 
+// Only linux.sysctl, for a container without a mount namespace (it has
+// nothing else to finalize).
+Status apply_sysctls(const oci::Spec& spec);
+
 }  // namespace nook::runtime::rootfs

@@ -32,6 +32,15 @@ Result<int> capability_number(const std::string& name) {
     return static_cast<int>(value);
 }
 
+std::string capability_name(int cap) {
+    char* n = cap_to_name(static_cast<cap_value_t>(cap));
+    std::string s = n ? upper(n) : "";
+    if (n) cap_free(n);
+    if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])))
+        return "CAP_" + std::to_string(cap);
+    return s;
+}
+
 Result<uint64_t> capability_mask(const std::vector<std::string>& names, const std::string& field,
                                  int last_cap) {
     uint64_t mask = 0;

@@ -15,6 +15,9 @@ namespace nook::runtime::security {
 // ("CAP_" + upper case); unknown names are an error.
 Result<int> capability_number(const std::string& name);
 
+// "CAP_SYS_ADMIN" for 21 (libcap's table); "CAP_<n>" when it has no name.
+std::string capability_name(int cap);
+
 // One list to a mask. `field` names the list in errors, e.g.
 // "process.capabilities.bounding". Capabilities above `last_cap` (unknown to
 // the running kernel) are skipped with a debug log, as runc does.

@@ -7,6 +7,7 @@
 #include "runtime/security/seccomp.h"
 #include "sys/file.h"
 #include "sys/security.h"
+#include "sys/socket.h"
 
 namespace nook::runtime::security {
 
@@ -16,7 +17,21 @@ bool has_cap(uint64_t mask, int cap) {
     return (mask >> cap) & 1;
 }
 
-Status load_seccomp(const SeccompProgram& p, bool no_new_privs) {
+// The spec's seccomp notify: the agent at listenerPath gets the filter's fd
+// and the container's state. Sent by us, the process the filter is on, at
+// once: syscalls that hit a notify rule wait for that agent from now on.
+Status load_notify_seccomp(const SeccompProgram& p, const SeccompListener& l) {
+    if (l.sock < 0)
+        return invalid_input("linux.seccomp.listenerPath: no connection to the listener");
+    TRY_ASSIGN(UniqueFd fd, std::move(sys::seccomp_set_filter_listener(p.filter.data(),
+                                                                       p.filter.size(), p.flags))
+                                .context("load seccomp filter"));
+    return std::move(sys::send_fd(l.sock, fd.get(), l.process_state))
+        .context("linux.seccomp.listenerPath: send the seccomp notify fd");
+}
+
+Status load_seccomp(const SeccompProgram& p, bool no_new_privs, const SeccompListener& l) {
+    if (p.notify) return load_notify_seccomp(p, l);
     auto s = sys::seccomp_set_filter(p.filter.data(), p.filter.size(), p.flags);
     if (!s.ok() && s.error().code() == EACCES && !no_new_privs)
         return std::move(s).context(
@@ -77,6 +92,32 @@ Status apply_caps(const CapSets& c, int last_cap) {
     return {};
 }
 
+// Capabilities outside our own bounding set can never be granted: capset
+// refuses them with EPERM, but only in the init after `start`. Found here,
+// `create` fails instead, naming the capability. (A bounding list may name
+// them: keeping what is not there is harmless.)
+Status check_grantable(const CapSets& c, int last_cap) {
+    const std::pair<const char*, uint64_t> sets[] = {
+        {"process.capabilities.effective", c.effective},
+        {"process.capabilities.permitted", c.permitted},
+        {"process.capabilities.inheritable", c.inheritable},
+        {"process.capabilities.ambient", c.ambient},
+    };
+    for (int cap = 0; cap <= last_cap; ++cap) {
+        const uint64_t bit = uint64_t{1} << cap;
+        if (!((c.effective | c.permitted | c.inheritable | c.ambient) & bit)) continue;
+        TRY_ASSIGN(bool have, sys::cap_bound_has(cap));
+        if (have) continue;
+        for (const auto& [field, mask] : sets)
+            if (mask & bit)
+                return Error(EPERM, std::string(field) + ": " + capability_name(cap) +
+                                        " is not in the runtime's bounding set, so the "
+                                        "container cannot be given it")
+                    .without_errno_text();
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<ProcessSecurity> prepare(const oci::Process& process,
@@ -86,6 +127,7 @@ Result<ProcessSecurity> prepare(const oci::Process& process,
     TRY_ASSIGN(sec.last_cap, sys::cap_last_cap());
     if (process.capabilities) {
         TRY_ASSIGN(sec.caps, parse_capabilities(*process.capabilities, sec.last_cap));
+        TRY(check_grantable(*sec.caps, sec.last_cap));
     }
     TRY_ASSIGN(sec.rlimits, parse_rlimits(process.rlimits));
     sec.user.uid = process.user.uid;
@@ -115,7 +157,7 @@ Result<ProcessSecurity> prepare(const oci::Process& process,
     return sec;
 }
 
-Status apply(const ProcessSecurity& sec) {
+Status apply(const ProcessSecurity& sec, const SeccompListener& listener) {
     TRY(apply_rlimits(sec.rlimits));
     if (sec.personality)
         TRY(std::move(sys::set_personality(*sec.personality)).context("set personality"));
@@ -135,7 +177,7 @@ Status apply(const ProcessSecurity& sec) {
     }
     // Without no_new_privs the filter must go in while we still hold
     // CAP_SYS_ADMIN, i.e. before the capabilities are dropped.
-    if (sec.seccomp && !sec.no_new_privs) TRY(load_seccomp(*sec.seccomp, false));
+    if (sec.seccomp && !sec.no_new_privs) TRY(load_seccomp(*sec.seccomp, false, listener));
     if (sec.caps) {
         TRY(drop_bounding(sec.caps->bounding, sec.last_cap));
         // Keep the permitted set across the switch to a non-root uid.
@@ -150,7 +192,7 @@ Status apply(const ProcessSecurity& sec) {
     if (sec.no_new_privs) {
         TRY(sys::set_no_new_privs());
         // Last, so the filter does not have to allow the setup calls above.
-        if (sec.seccomp) TRY(load_seccomp(*sec.seccomp, true));
+        if (sec.seccomp) TRY(load_seccomp(*sec.seccomp, true, listener));
     }
     return {};
 }

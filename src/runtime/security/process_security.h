@@ -52,6 +52,16 @@ struct Identity {
 struct SeccompProgram {
     std::vector<sock_filter> filter;  // from seccomp_export_bpf
     unsigned int flags = 0;           // SECCOMP_FILTER_FLAG_* for seccomp(2)
+    bool notify = false;              // some rule is SCMP_ACT_NOTIFY: send the listener fd
+};
+
+// Where the notify fd of a filter with SCMP_ACT_NOTIFY rules goes: the
+// connection to linux.seccomp.listenerPath (made by the runtime parent while
+// the host's paths are in view) and the containerProcessState JSON to send
+// with the fd.
+struct SeccompListener {
+    int sock = -1;  // not owned
+    std::string process_state;
 };
 
 // sched_setattr(2) arguments, already validated.
@@ -87,7 +97,9 @@ Result<ProcessSecurity> prepare(const oci::Process& process,
 // setresuid; clear KEEPCAPS; capset(effective, permitted, inheritable); raise
 // ambient; umask; if no_new_privs: PR_SET_NO_NEW_PRIVS then load seccomp.
 // Each failure names the step.
-Status apply(const ProcessSecurity& sec);
+// With a notify filter, the filter's fd goes to listener.sock with
+// listener.process_state (SCM_RIGHTS) right after it is loaded.
+Status apply(const ProcessSecurity& sec, const SeccompListener& listener = {});
 
 // The parent writes /proc/PID/oom_score_adj. Lowering it below the current
 // value needs CAP_SYS_RESOURCE; the error says so.

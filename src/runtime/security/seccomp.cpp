@@ -40,7 +40,7 @@ constexpr std::array<Named<uint32_t>, 9> kActions{{
     {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0)},
     {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
     {"SCMP_ACT_LOG", SCMP_ACT_LOG},
-    // Known so the error can say notify is unsupported rather than unknown.
+    // Hands the syscall to the agent at linux.seccomp.listenerPath.
     {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
 }};
 
@@ -94,8 +94,6 @@ constexpr std::array<Named<unsigned int>, 4> kFlags{{
 }};
 
 constexpr int kMaxSyscallArgs = 6;
-constexpr const char* kNotifyUnsupported =
-    "linux.seccomp.listenerPath: seccomp notify is not supported yet";
 
 template <typename Table>
 std::vector<std::string> names_of(const Table& table) {
@@ -111,7 +109,6 @@ Result<uint32_t> to_action(const std::string& name, const std::optional<uint32_t
     if (name.empty()) return invalid_input(field + ": missing");
     if (!lookup(kActions, name, &action))
         return invalid_input(field + ": unknown seccomp action \"" + name + "\"");
-    if (action == SCMP_ACT_NOTIFY) return invalid_input(kNotifyUnsupported);
     bool takes_errno = action == SCMP_ACT_ERRNO(0) || action == SCMP_ACT_TRACE(0);
     if (!takes_errno) return action;
     uint32_t e = errno_ret.value_or(EPERM);
@@ -174,9 +171,16 @@ Status add_rule(void* ctx, const oci::SeccompSyscall& call, uint32_t action,
 }  // namespace
 
 Result<SeccompProgram> compile_seccomp(const oci::Seccomp& spec) {
-    if (!spec.listener_path.empty()) return invalid_input(kNotifyUnsupported);
     TRY_ASSIGN(uint32_t def, to_action(spec.default_action, spec.default_errno_ret,
                                        "linux.seccomp.defaultAction"));
+    // Every syscall, the ones the init still makes up to execve among them,
+    // would wait for the agent (runc refuses it too).
+    if (def == SCMP_ACT_NOTIFY)
+        return invalid_input(
+            "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+    if (!spec.listener_path.empty() && spec.listener_path[0] != '/')
+        return invalid_input("linux.seccomp.listenerPath: \"" + spec.listener_path +
+                             "\" is not an absolute path");
 
     SeccompProgram prog;
     for (const auto& f : spec.flags) {
@@ -216,6 +220,10 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& spec) {
         const auto& call = spec.syscalls[i];
         std::string field = "linux.seccomp.syscalls[" + std::to_string(i) + "]";
         TRY_ASSIGN(uint32_t action, to_action(call.action, call.errno_ret, field + ".action"));
+        if (action == SCMP_ACT_NOTIFY && spec.listener_path.empty())
+            return invalid_input(field +
+                                 ".action: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
+        if (action == SCMP_ACT_NOTIFY) prog.notify = true;
         if (action == def) {
             // libseccomp refuses such rules; they change nothing anyway (runc skips them too).
             log::debug(field + ": skipping rule whose action is the default action");
@@ -238,11 +246,7 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& spec) {
 }
 
 std::vector<std::string> seccomp_actions() {
-    std::vector<std::string> out;
-    for (const auto& e : kActions) {
-        if (e.value != SCMP_ACT_NOTIFY) out.emplace_back(e.name);  // not supported yet
-    }
-    return out;
+    return names_of(kActions);
 }
 std::vector<std::string> seccomp_operators() {
     return names_of(kOperators);

@@ -19,6 +19,20 @@ TEST(StateJson, WritesRuntimeSpecState) {
               R"("annotations":{"k":"v"}})");
 }
 
+// The containerProcessState sent to a seccomp listener (config-linux.md).
+TEST(StateJson, ProcessStateForSeccompListener) {
+    State s;
+    s.id = "c1";
+    s.status = "creating";
+    s.pid = 4242;
+    s.bundle = "/b";
+    EXPECT_EQ(process_state_to_json(s, 4242, "meta"),
+              R"({"ociVersion":"1.2.0","fds":["seccompFd"],"pid":4242,"metadata":"meta",)"
+              R"("state":{"ociVersion":"1.2.0","id":"c1","status":"creating","pid":4242,)"
+              R"("bundle":"/b"}})");
+    EXPECT_FALSE(nlohmann::json::parse(process_state_to_json(s, 4242, "")).contains("metadata"));
+}
+
 TEST(StateJson, OmitsZeroPidAndEmptyAnnotations) {
     State s;
     s.id = "c1";

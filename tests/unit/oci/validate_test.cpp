@@ -146,6 +146,62 @@ TEST_F(Validate, UtsNeededForHostAndDomainName) {
               "");
 }
 
+// Over-long names used to reach sethostname(2) in the init, whose EINVAL was
+// lost behind a socket reset (#11).
+TEST_F(Validate, HostAndDomainNameLength) {
+    EXPECT_EQ(error_after([](Spec& s) { s.hostname = std::string(64, 'h'); }), "");
+    EXPECT_EQ(error_after([](Spec& s) { s.hostname = std::string(300, 'h'); }),
+              "hostname: \"" + std::string(24, 'h') +
+                  "...\" is 300 characters long, more than the kernel's limit of 64");
+    EXPECT_EQ(error_after([](Spec& s) { s.domainname = std::string(65, 'd'); }),
+              "domainname: \"" + std::string(24, 'd') +
+                  "...\" is 65 characters long, more than the kernel's limit of 64");
+}
+
+TEST_F(Validate, NoMountNamespace) {
+    auto drop_mnt = [](Spec& s) {
+        std::erase_if(s.linux_->namespaces, [](auto& n) { return n.type == "mount"; });
+    };
+    EXPECT_EQ(error_after([&](Spec& s) {
+                  drop_mnt(s);
+                  s.mounts = {{"/proc", "proc", "proc", {}, {}, {}}};
+              }),
+              "mounts: need a mount namespace (they would be made in the host's, \"/proc\" first)");
+    EXPECT_EQ(
+        error_after([&](Spec& s) {
+            drop_mnt(s);
+            s.mounts.clear();
+            s.linux_->masked_paths = {"/proc/kcore"};
+            s.linux_->readonly_paths.clear();
+        }),
+        "linux.maskedPaths: needs a mount namespace (it would mask the host's \"/proc/kcore\")");
+    EXPECT_EQ(error_after([&](Spec& s) {
+                  drop_mnt(s);
+                  s.mounts.clear();
+                  s.linux_->masked_paths.clear();
+                  s.linux_->readonly_paths = {"/proc/sys"};
+              }),
+              "linux.readonlyPaths: needs a mount namespace (it would make the host's "
+              "\"/proc/sys\" read-only)");
+    EXPECT_EQ(error_after([&](Spec& s) {
+                  drop_mnt(s);
+                  s.mounts.clear();
+                  s.linux_->masked_paths.clear();
+                  s.linux_->readonly_paths.clear();
+                  s.root->readonly = true;
+              }),
+              "root.readonly: needs a mount namespace (it would make the host's / read-only)");
+    // Otherwise it is valid: the container shares the runtime's mounts.
+    EXPECT_EQ(error_after([&](Spec& s) {
+                  drop_mnt(s);
+                  s.mounts.clear();
+                  s.linux_->masked_paths.clear();
+                  s.linux_->readonly_paths.clear();
+                  s.root->readonly = false;
+              }),
+              "");
+}
+
 TEST_F(Validate, TimeOffsets) {
     EXPECT_EQ(error_after([](Spec& s) {
                   s.linux_->time_offsets["monotonic"] = {5, 0};
@@ -184,6 +240,20 @@ TEST_F(Validate, Sysctls) {
               }),
               "linux.sysctl.fs.mqueue.msg_max: needs an ipc namespace");
     EXPECT_EQ(error_after([](Spec& s) { s.linux_->sysctl["kernel.shmmax"] = "1"; }), "");
+    // Both ways of setting the host name at once conflict (#11).
+    EXPECT_EQ(error_after([](Spec& s) { s.linux_->sysctl["kernel.hostname"] = "other"; }),
+              "linux.sysctl.kernel.hostname: \"other\" conflicts with hostname \"nook\"");
+    EXPECT_EQ(error_after([](Spec& s) {
+                  s.domainname = "example.org";
+                  s.linux_->sysctl["kernel.domainname"] = "other.org";
+              }),
+              "linux.sysctl.kernel.domainname: \"other.org\" conflicts with domainname "
+              "\"example.org\"");
+    EXPECT_EQ(error_after([](Spec& s) {
+                  s.hostname.clear();
+                  s.linux_->sysctl["kernel.hostname"] = "other";
+              }),
+              "");
     EXPECT_EQ(error_after([](Spec& s) { s.linux_->sysctl["vm.swappiness"] = "1"; }),
               "linux.sysctl.vm.swappiness: is not namespaced, so a container may not set it");
 }

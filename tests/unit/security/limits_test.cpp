@@ -1,8 +1,10 @@
 #include "runtime/security/limits.h"
 
 #include <gtest/gtest.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include "runtime/security/process_security.h"
@@ -131,6 +133,23 @@ TEST(Prepare, BadUmaskAndBadCapabilityAreNamed) {
     p.capabilities = oci::Capabilities{{"CAP_NOPE"}, {}, {}, {}, {}};
     EXPECT_EQ(prepare(p, std::nullopt, std::nullopt).error().what(),
               "process.capabilities.bounding: unknown capability \"CAP_NOPE\"");
+}
+
+// A capability missing from our own bounding set fails prepare() (so
+// `create`), naming it, instead of capset failing in the init after `start`.
+TEST(Prepare, CapabilityOutsideOurBoundingSetIsNamed) {
+    if (::prctl(PR_CAPBSET_READ, CAP_SYS_RESOURCE, 0, 0, 0) != 0)
+        GTEST_SKIP() << "this machine has CAP_SYS_RESOURCE";
+    oci::Process p;
+    // Only in the bounding list: harmless, the bounding set just lacks it.
+    p.capabilities = oci::Capabilities{{"CAP_SYS_RESOURCE"}, {}, {}, {}, {}};
+    EXPECT_TRUE(prepare(p, std::nullopt, std::nullopt).ok());
+    p.capabilities = oci::Capabilities{{"CAP_SYS_RESOURCE"}, {}, {}, {"CAP_SYS_RESOURCE"}, {}};
+    auto r = prepare(p, std::nullopt, std::nullopt);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().what(),
+              "process.capabilities.permitted: CAP_SYS_RESOURCE is not in the runtime's bounding "
+              "set, so the container cannot be given it");
 }
 
 }  // namespace

@@ -79,13 +79,23 @@ TEST(SeccompCompile, UnknownArchAndFlag) {
               "linux.seccomp.flags: unknown seccomp flag \"SECCOMP_FILTER_FLAG_FAST\"");
 }
 
-TEST(SeccompCompile, NotifyIsNotSupportedYet) {
+TEST(SeccompCompile, NotifyNeedsAListener) {
     auto s = allow_all();
-    s.listener_path = "/run/agent.sock";
-    EXPECT_EQ(error_of(s), "linux.seccomp.listenerPath: seccomp notify is not supported yet");
-    s.listener_path.clear();
     s.syscalls = {rule({"mount"}, "SCMP_ACT_NOTIFY")};
-    EXPECT_EQ(error_of(s), "linux.seccomp.listenerPath: seccomp notify is not supported yet");
+    EXPECT_EQ(error_of(s),
+              "linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath");
+    s.listener_path = "run/agent.sock";
+    EXPECT_EQ(error_of(s),
+              "linux.seccomp.listenerPath: \"run/agent.sock\" is not an absolute path");
+    s.listener_path = "/run/agent.sock";
+    auto p = compile_seccomp(s);
+    ASSERT_TRUE(p.ok()) << p.error().what();
+    EXPECT_TRUE(p->notify);
+    EXPECT_FALSE(compile_seccomp(allow_all())->notify);
+    s.default_action = "SCMP_ACT_NOTIFY";
+    s.syscalls.clear();
+    EXPECT_EQ(error_of(s),
+              "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
 }
 
 TEST(SeccompCompile, ErrnoOutOfRange) {
@@ -139,6 +149,11 @@ TEST(SeccompCompile, FeatureListsAreAccepted) {
     for (const auto& a : seccomp_actions()) {
         oci::Seccomp s;
         s.default_action = a;
+        if (a == "SCMP_ACT_NOTIFY") {  // a rule's action only, with a listener
+            s = allow_all();
+            s.syscalls = {rule({"mount"}, a)};
+            s.listener_path = "/run/agent.sock";
+        }
         EXPECT_TRUE(compile_seccomp(s).ok()) << a << ": " << error_of(s);
     }
     for (const auto& op : seccomp_operators()) {
