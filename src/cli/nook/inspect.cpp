@@ -4,14 +4,18 @@
 // nested fields, json, index, ...) to each object. Names not found: "No such
 // object" on stderr and exit 1, the others are still shown (as docker).
 // -s/--size adds a container's SizeRw and SizeRootFs (engine/views/container_size.h).
+// The objects have every key docker's have (engine/views/inspect_view.h); a
+// template naming a field docker has no such thing for fails as docker's
+// ("template parsing error: ... map has no entry for key"), exit 1.
 #include <cstdio>
 #include <memory>
 #include <optional>
 
 #include "cli/nook/container_common.h"
 #include "cli/nook/verbs.h"
-#include "engine/views/container_size.h"
 #include "engine/template/go_template.h"
+#include "engine/views/container_size.h"
+#include "engine/views/inspect_view.h"
 #include "image/images.h"
 
 namespace nook::cli {
@@ -40,7 +44,7 @@ Result<std::optional<nlohmann::json>> find(std::optional<engine::Engine>& eng, i
     auto rec = store.resolve(n);
     if (!rec.ok()) return std::optional<nlohmann::json>();
     TRY_ASSIGN(auto j, image::inspect_json(store, *rec));
-    return std::optional<nlohmann::json>(std::move(j));
+    return std::optional<nlohmann::json>(engine::complete_image_inspect(j, store, *rec));
 }
 
 }  // namespace
@@ -72,6 +76,7 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
         nlohmann::json out = nlohmann::json::array();
         std::string text;
         bool missing = false;
+        std::string template_errors;
         for (auto& n : f->names) {
             auto j = find(eng, *store, f->type, n);
             if (!j.ok()) return fail(g, j.error());
@@ -90,9 +95,17 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
                 (**j)["SizeRootFs"] = sz.root_fs;
             }
             if (!f->format.empty()) {
-                auto line = engine::render_template(f->format, **j);
-                if (!line.ok()) return fail(g, line.error());
-                text += *line + "\n";
+                const bool container = (**j).contains("State");
+                engine::TemplateOptions opts;
+                opts.missing_key_error = true;
+                auto line = engine::render_template(f->format,
+                                                    container ? engine::container_template_view(**j)
+                                                              : engine::image_template_view(**j),
+                                                    opts);
+                if (line.ok())
+                    text += *line + "\n";
+                else  // docker reports them after the others' output
+                    template_errors += "template parsing error: " + line.error().message() + "\n";
             }
             out.push_back(std::move(**j));
         }
@@ -100,7 +113,8 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
             std::fputs(text.c_str(), stdout);
         else
             std::printf("%s\n", out.dump(4).c_str());
-        if (missing) g.exit_code = 1;
+        std::fputs(template_errors.c_str(), stderr);
+        if (missing || !template_errors.empty()) g.exit_code = 1;
     });
 }
 
