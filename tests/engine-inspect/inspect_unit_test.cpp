@@ -34,8 +34,9 @@ TEST(InspectTemplate, MissingKeyIsAnErrorOnlyWhenAsked) {
     EXPECT_EQ(strict("{{.Nil.X}}", d),
               "ERR template: :1:2: executing \"\" at <.Nil.X>: nil pointer evaluating "
               "interface {}.X");
-    // index of a missing key is Go's zero value, not an error.
-    EXPECT_EQ(strict("{{index .State \"nope\"}}", d), "<no value>");
+    // index of a missing key is not an error (the template's own
+    // missing-label reading: "").
+    EXPECT_EQ(strict("{{index .State \"nope\"}}", d), "");
 }
 
 TEST(InspectShape, HostConfigDefaultsKeepStoredValues) {

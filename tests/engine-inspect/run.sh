@@ -60,15 +60,15 @@ ok "HostConfig defaults ({{.HostConfig.Memory}} = 0), GraphDriver, omitempty fie
 
 # --- inspect: an unknown field is an error, as docker's -------------------------------
 err=$(nook inspect -f '{{.Nme}}' "$CID" 2>&1 > /dev/null); rc=$?
-[ "$rc" = 1 ] || fail "unknown field: exit $rc, want 1"
+[ "$rc" = 125 ] || fail "unknown field: exit $rc, want 125"
 [ "$err" = 'template parsing error: template: :1:2: executing "" at <.Nme>: map has no entry for key "Nme"' ] ||
     fail "unknown field: $err"
 err=$(nook inspect -f 'x {{.HostConfig.Nme}}' "$CID" 2>&1 > /dev/null); rc=$?
-[ "$rc" = 1 ] && [ "$err" = 'template parsing error: template: :1:4: executing "" at <.HostConfig.Nme>: map has no entry for key "Nme"' ] ||
+[ "$rc" = 125 ] && [ "$err" = 'template parsing error: template: :1:4: executing "" at <.HostConfig.Nme>: map has no entry for key "Nme"' ] ||
     fail "unknown nested field: exit $rc: $err"
 err=$(nook image inspect -f '{{.Nme}}' bbenv:1 2>&1 > /dev/null); rc=$?
-[ "$rc" = 1 ] && [[ "$err" == *'map has no entry for key "Nme"'* ]] || fail "image unknown field: $rc $err"
-ok "inspect -f with an unknown field: docker's error, exit 1"
+[ "$rc" = 125 ] && [[ "$err" == *'map has no entry for key "Nme"'* ]] || fail "image unknown field: $rc $err"
+ok "inspect -f with an unknown field: docker's error, exit 125"
 
 # --- a pull error on a pipe comes after what was printed before it ----------------------
 out=$(nook pull nosuch.invalid/x 2>&1 | cat); rc=${PIPESTATUS[0]}

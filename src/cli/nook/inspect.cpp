@@ -6,7 +6,9 @@
 // -s/--size adds a container's SizeRw and SizeRootFs (engine/views/container_size.h).
 // The objects have every key docker's have (engine/views/inspect_view.h); a
 // template naming a field docker has no such thing for fails as docker's
-// ("template parsing error: ... map has no entry for key"), exit 1.
+// ("template parsing error: ... map has no entry for key") after the
+// others' output; exit 125 as every nook CLI error (docker: 1, and 64 for a
+// template that does not parse, which fails before anything is looked up).
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -65,6 +67,8 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
     cmd.add_option("-f,--format", f->format, "Format the output using a Go template");
     if (parent != "image") cmd.add_flag("-s,--size", f->size, "Display total file sizes");
     cmd.callback([&g, f] {
+        if (!f->format.empty())
+            if (auto st = engine::check_template(f->format); !st.ok()) return fail(g, st.error());
         auto store = open_store(g);
         if (!store.ok()) return fail(g, store.error());
         std::optional<engine::Engine> eng;
@@ -114,7 +118,8 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
         else
             std::printf("%s\n", out.dump(4).c_str());
         std::fputs(template_errors.c_str(), stderr);
-        if (missing || !template_errors.empty()) g.exit_code = 1;
+        if (missing) g.exit_code = 1;
+        if (!template_errors.empty()) g.exit_code = 125;
     });
 }
 
