@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "engine/engine.h"
+#include "engine/events/events.h"
 #include "engine/store/names.h"
 #include "engine/spec/spec_parts.h"
 #include "engine/views/times.h"
@@ -29,9 +30,12 @@ Result<image::ImageRecord> image_for(image::Store& store, const RunRequest& req)
     if (req.pull != "always") {
         auto rec = store.resolve(req.image);
         if (rec.ok() || req.pull == "never" || rec.error().code() != ENOENT) return rec;
-        std::fprintf(stderr, "Unable to find image '%s' locally\n", req.image.c_str());
+        auto ref = image::parse_reference(req.image);  // docker names it with its tag
+        std::fprintf(stderr, "Unable to find image '%s' locally\n",
+                     ref.ok() ? ref->familiar().c_str() : req.image.c_str());
     }
     TRY_ASSIGN(auto pulled, image::pull_image(store, req.image, image::PullOptions{}));
+    events::emit(Paths{store.root(), ""}, "image", "pull", req.image, {{"name", req.image}});
     return pulled.record;
 }
 
@@ -100,6 +104,7 @@ Result<ContainerRow> Engine::create(const RunRequest& req_in) {
         (void)purge(row.id);
         return std::move(made).error();
     }
+    events::emit(paths_, row, "create");
     return row;
 }
 

@@ -2,12 +2,14 @@
 #include "engine/engine.h"
 
 #include "engine/attach/attach_client.h"
+#include "engine/events/events.h"
 
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include "engine/store/names.h"
+#include "engine/views/inspect_view.h"
 #include "engine/views/times.h"
 #include "engine/volumes/volumes.h"
 #include "image/images.h"
@@ -115,6 +117,7 @@ void Engine::release_resources(const std::string& id) {
 }
 
 Status Engine::purge(const std::string& id) {
+    if (auto r = db_.get(id); r.ok()) events::emit(paths_, *r, "destroy");
     release_resources(id);
     if (auto images = image::Store::open(paths_.root); images.ok())
         (void)image::remove_container_rootfs(*images, id, paths_.rootfs(id));
@@ -170,7 +173,9 @@ Status Engine::rename(const std::string& name_or_id, const std::string& new_name
     TRY_ASSIGN(auto locked, lock(name_or_id));
     if (locked.row.name == n)
         return invalid_input("Renaming a container with the same name as its current name");
-    return db_.rename(locked.row.id, n);
+    TRY(db_.rename(locked.row.id, n));
+    events::emit(paths_, locked.row, "rename", {{"name", n}, {"oldName", "/" + locked.row.name}});
+    return {};
 }
 
 Result<json> Engine::inspect(const ContainerRow& row) {
@@ -191,6 +196,7 @@ Result<json> Engine::inspect(const ContainerRow& row) {
                   {"StartedAt", row.started_at.empty() ? kZeroTime : row.started_at},
                   {"FinishedAt", row.finished_at.empty() ? kZeroTime : row.finished_at}};
     const std::string b = paths_.bundle(row.id);
+    const json host = complete_host_config(cfg.value("HostConfig", json::object()));
     return json{{"Id", row.id},
                 {"Created", row.created},
                 {"Path", cmd.empty() ? "" : cmd[0]},
@@ -204,11 +210,17 @@ Result<json> Engine::inspect(const ContainerRow& row) {
                 {"LogPath", paths_.log(row.id)},
                 {"Name", "/" + row.name},
                 {"RestartCount", row.restart_count},
-                {"Driver", "overlay"},
+                {"Driver", "overlay2"},
                 {"Platform", "linux"},
-                {"HostConfig", cfg.value("HostConfig", json::object())},
+                {"MountLabel", ""},
+                {"ProcessLabel", ""},
+                {"AppArmorProfile", ""},
+                {"ExecIDs", nullptr},
+                {"HostConfig", host},
+                {"GraphDriver", container_graph_driver(paths_, row)},
                 {"Mounts", mounts_for_inspect(paths_, cfg, row.id)},
-                {"Config", c}};
+                {"Config", complete_container_config(c)},
+                {"NetworkSettings", network_settings(host.value("NetworkMode", ""), row.pid)}};
 }
 
 }  // namespace nook::engine

@@ -15,6 +15,7 @@
 #include "base/owned_pid.h"
 #include "engine/attach/attach_client.h"
 #include "engine/engine.h"
+#include "engine/events/events.h"
 #include "engine/monitor/status_pipe.h"
 #include "engine/volumes/volume_spec.h"
 #include "oci/spec_json.h"
@@ -171,7 +172,9 @@ Status kill_locked(Engine& eng, const ContainerRow& row, int sig) {
     // Tell the monitor first, so the exit this causes is not restarted.
     if (auto s = eng.attach_socket(row.id); s.ok()) (void)send_watch_hello(s->get(), true);
     TRY_ASSIGN(auto rt, eng.runtime_of(row));
-    return rt->kill(row.id, sig, false).context("kill container " + row.id);
+    TRY(rt->kill(row.id, sig, false).context("kill container " + row.id));
+    events::emit(eng.paths(), row, "kill", {{"signal", std::to_string(sig)}});
+    return {};
 }
 
 Status stop_locked(Engine& eng, ContainerRow row, int timeout) {
@@ -206,6 +209,7 @@ Result<Started> Engine::start(const std::string& name_or_id, UniqueFd attach) {
     ContainerRow& row = locked.row;
     if (is_live(row)) return Started{row, UniqueFd()};
     TRY_ASSIGN(auto pipe, sys::make_pipe());
+    if (attach) events::emit(paths_, row, "attach");
     TRY(spawn_monitor(paths_, row.id, std::move(pipe.write), std::move(attach)));
     StatusReader reader(std::move(pipe.read));
     TRY_ASSIGN(auto msg, reader.next(-1));
@@ -235,16 +239,21 @@ Result<ContainerRow> Engine::wait_status_change(const std::string& id, const std
 
 Status Engine::stop(const std::string& name_or_id, int timeout) {
     TRY_ASSIGN(auto locked, lock(name_or_id));
-    return stop_locked(*this, locked.row, timeout);
+    const bool was_live = is_live(locked.row);
+    TRY(stop_locked(*this, locked.row, timeout));
+    if (was_live) events::emit(paths_, locked.row, "stop");
+    return {};
 }
 
 Status Engine::restart(const std::string& name_or_id, int timeout) {
     {
         TRY_ASSIGN(auto locked, lock(name_or_id));
         TRY(stop_locked(*this, locked.row, timeout));
+        if (is_live(locked.row)) events::emit(paths_, locked.row, "stop");
     }
     auto s = start(name_or_id);
     if (!s.ok()) return std::move(s).error();
+    events::emit(paths_, s->row, "restart");
     return {};
 }
 
@@ -301,10 +310,16 @@ Result<int> Engine::exec(const std::string& name_or_id, const ExecRequest& req) 
         TRY(sys::dup_onto(devnull.get(), 0, "stdin"));
     }
     runtime::block_forwarded_signals();
+    const std::string exec_id = events::new_exec_id();
+    events::emit(paths_, row, events::exec_action("exec_create", req.cmd), {{"execID", exec_id}});
+    events::emit(paths_, row, events::exec_action("exec_start", req.cmd), {{"execID", exec_id}});
     TRY_ASSIGN(auto proc, rt->exec(row.id, process, req.detach));
     if (req.detach) return 0;
     TRY_ASSIGN(int code, runtime::wait_foreground(proc.pid, std::move(proc.pty_master)));
-    return proc.on_exit(code);
+    auto result = proc.on_exit(code);
+    events::emit(paths_, row, "exec_die",
+                 {{"execID", exec_id}, {"exitCode", std::to_string(result.ok() ? *result : 126)}});
+    return result;
 }
 
 }  // namespace nook::engine

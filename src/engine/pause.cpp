@@ -1,5 +1,6 @@
 // pause/unpause through the runtime, and top and stats of a running container (pause.h).
 #include "engine/pause.h"
+#include "engine/events/events.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -24,7 +25,9 @@ Status pause(Engine& eng, const std::string& name_or_id) {
     if (l.row.status != "running") return not_running(l.row);
     if (l.row.paused) return invalid_input("Container " + l.row.id + " is already paused");
     TRY_ASSIGN(auto rt, eng.runtime_of(l.row));
-    return rt->pause(l.row.id).context("pause " + l.row.name);
+    TRY(rt->pause(l.row.id).context("pause " + l.row.name));
+    events::emit(eng.paths(), l.row, "pause");
+    return {};
 }
 
 Status unpause(Engine& eng, const std::string& name_or_id) {
@@ -32,7 +35,9 @@ Status unpause(Engine& eng, const std::string& name_or_id) {
     if (l.row.status != "running") return not_running(l.row);
     if (!l.row.paused) return invalid_input("Container " + l.row.id + " is not paused");
     TRY_ASSIGN(auto rt, eng.runtime_of(l.row));
-    return rt->resume(l.row.id).context("unpause " + l.row.name);
+    TRY(rt->resume(l.row.id).context("unpause " + l.row.name));
+    events::emit(eng.paths(), l.row, "unpause");
+    return {};
 }
 
 Result<std::vector<pid_t>> container_processes(Engine& eng, const ContainerRow& row) {

@@ -166,7 +166,7 @@ TEST(GoTemplate, ErrorsNameTheProblem) {
     for (auto& c : cases) {
         std::string e = err(c.tmpl);
         EXPECT_NE(e.find(c.want), std::string::npos) << c.tmpl << " -> " << e;
-        EXPECT_EQ(e.rfind("template: :1: ", 0), 0u) << e;
+        EXPECT_EQ(e.rfind("template: :1:", 0), 0u) << e;
         EXPECT_EQ(e.find('\n'), std::string::npos) << e;
     }
     EXPECT_NE(err("a\nb\n{{end}}").find("template: :3: unexpected {{end}}"), std::string::npos);

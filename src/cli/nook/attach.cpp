@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/nook/attach_common.h"
+#include "engine/events/events.h"
 
 namespace nook::cli {
 
@@ -33,6 +34,7 @@ void setup_attach(CLI::App& cmd, Globals& g) {
             return fail(g, invalid_input("cannot attach to a stopped container, start it first"));
         auto sock = eng->attach_socket(row->id);
         if (!sock.ok()) return fail(g, sock.error().context("attach to " + row->id));
+        engine::events::emit(eng->paths(), *row, "attach");
         engine::AttachOptions o;
         o.tty = config_flag(*row, "Tty");
         o.stdin = !f->no_stdin && config_flag(*row, "OpenStdin");

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/nook/verbs.h"
+#include "engine/events/events.h"
 #include "image/archive.h"
 
 namespace nook::cli {
@@ -26,6 +27,7 @@ void setup_import(CLI::App& cmd, Globals& g) {
         if (!store.ok()) return fail(g, store.error());
         auto rec = image::import_rootfs(*store, o->file, o->ref, o->io);
         if (!rec.ok()) return fail(g, rec.error());
+        engine::events::emit({g.root, g.runroot}, "image", "import", rec->id, {{"name", o->ref}});
         std::printf("%s\n", rec->id.c_str());
     });
 }

@@ -4,14 +4,20 @@
 // nested fields, json, index, ...) to each object. Names not found: "No such
 // object" on stderr and exit 1, the others are still shown (as docker).
 // -s/--size adds a container's SizeRw and SizeRootFs (engine/views/container_size.h).
+// The objects have every key docker's have (engine/views/inspect_view.h); a
+// template naming a field docker has no such thing for fails as docker's
+// ("template parsing error: ... map has no entry for key") after the
+// others' output; exit 125 as every nook CLI error (docker: 1, and 64 for a
+// template that does not parse, which fails before anything is looked up).
 #include <cstdio>
 #include <memory>
 #include <optional>
 
 #include "cli/nook/container_common.h"
 #include "cli/nook/verbs.h"
-#include "engine/views/container_size.h"
 #include "engine/template/go_template.h"
+#include "engine/views/container_size.h"
+#include "engine/views/inspect_view.h"
 #include "image/images.h"
 
 namespace nook::cli {
@@ -40,7 +46,7 @@ Result<std::optional<nlohmann::json>> find(std::optional<engine::Engine>& eng, i
     auto rec = store.resolve(n);
     if (!rec.ok()) return std::optional<nlohmann::json>();
     TRY_ASSIGN(auto j, image::inspect_json(store, *rec));
-    return std::optional<nlohmann::json>(std::move(j));
+    return std::optional<nlohmann::json>(engine::complete_image_inspect(j, store, *rec));
 }
 
 }  // namespace
@@ -61,6 +67,8 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
     cmd.add_option("-f,--format", f->format, "Format the output using a Go template");
     if (parent != "image") cmd.add_flag("-s,--size", f->size, "Display total file sizes");
     cmd.callback([&g, f] {
+        if (!f->format.empty())
+            if (auto st = engine::check_template(f->format); !st.ok()) return fail(g, st.error());
         auto store = open_store(g);
         if (!store.ok()) return fail(g, store.error());
         std::optional<engine::Engine> eng;
@@ -72,6 +80,7 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
         nlohmann::json out = nlohmann::json::array();
         std::string text;
         bool missing = false;
+        std::string template_errors;
         for (auto& n : f->names) {
             auto j = find(eng, *store, f->type, n);
             if (!j.ok()) return fail(g, j.error());
@@ -90,9 +99,17 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
                 (**j)["SizeRootFs"] = sz.root_fs;
             }
             if (!f->format.empty()) {
-                auto line = engine::render_template(f->format, **j);
-                if (!line.ok()) return fail(g, line.error());
-                text += *line + "\n";
+                const bool container = (**j).contains("State");
+                engine::TemplateOptions opts;
+                opts.missing_key_error = true;
+                auto line = engine::render_template(f->format,
+                                                    container ? engine::container_template_view(**j)
+                                                              : engine::image_template_view(**j),
+                                                    opts);
+                if (line.ok())
+                    text += *line + "\n";
+                else  // docker reports them after the others' output
+                    template_errors += "template parsing error: " + line.error().message() + "\n";
             }
             out.push_back(std::move(**j));
         }
@@ -100,7 +117,9 @@ void setup_inspect(CLI::App& cmd, Globals& g) {
             std::fputs(text.c_str(), stdout);
         else
             std::printf("%s\n", out.dump(4).c_str());
+        std::fputs(template_errors.c_str(), stderr);
         if (missing) g.exit_code = 1;
+        if (!template_errors.empty()) g.exit_code = 125;
     });
 }
 

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/nook/verbs.h"
+#include "engine/events/events.h"
 #include "image/archive.h"
 #include "image/images.h"
 
@@ -18,6 +19,9 @@ void setup_load(CLI::App& cmd, Globals& g) {
         if (!store.ok()) return fail(g, store.error());
         auto recs = image::load_archive(*store, *input);
         if (!recs.ok()) return fail(g, recs.error());
+        for (auto& r : *recs)
+            engine::events::emit({g.root, g.runroot}, "image", "load", r.id,
+                                 {{"name", r.repo_tags.empty() ? r.id : r.repo_tags[0]}});
         if (*quiet) return;
         for (auto& r : *recs) {
             if (r.repo_tags.empty()) std::printf("Loaded image ID: %s\n", r.id.c_str());

@@ -5,6 +5,7 @@
 #include "cli/nook/progress.h"
 #include "cli/nook/registry_flags.h"
 #include "cli/nook/verbs.h"
+#include "engine/events/events.h"
 #include "image/pull.h"
 
 namespace nook::cli {
@@ -34,16 +35,36 @@ void setup_pull(CLI::App& cmd, Globals& g) {
             if (!p.ok()) return fail(g, p.error());
             po.platform = *p;
         }
-        auto view = std::make_shared<ProgressView>(stdout_is_terminal());
-        if (!o->quiet)
-            po.progress = [view](const std::string& id, const std::string& st, int64_t c,
-                                 int64_t t) { view->update(id, st, c, t); };
         auto ref = image::parse_reference(o->ref);
         if (!ref.ok()) return fail(g, ref.error());
+        if (auto given = image::parse_reference_no_default(o->ref);
+            !o->quiet && given.ok() && given->tag.empty() && given->digest.empty())
+            std::printf("Using default tag: %s\n", ref->tag.c_str());
+        // As docker's, "TAG: Pulling from NAME" once the registry answered
+        // (the first progress event), so an unreachable one shows only the
+        // error.
+        auto header = std::make_shared<std::string>();
         if (!o->quiet && !ref->tag.empty() && ref->digest.empty())
-            std::printf("%s: Pulling from %s\n", ref->tag.c_str(), ref->familiar_name().c_str());
+            *header = ref->tag + ": Pulling from " + ref->familiar_name() + "\n";
+        auto print_header = [header] {
+            std::fputs(header->c_str(), stdout);
+            header->clear();
+        };
+        auto view = std::make_shared<ProgressView>(stdout_is_terminal());
+        if (!o->quiet)
+            po.progress = [view, print_header](const std::string& id, const std::string& st,
+                                               int64_t c, int64_t t) {
+                print_header();
+                view->update(id, st, c, t);
+            };
         auto r = image::pull_image(*store, o->ref, po);
+        // stdout is block-buffered on a pipe: what was printed goes out
+        // before the error on stderr, in the order it happened.
+        std::fflush(stdout);
         if (!r.ok()) return fail(g, r.error());
+        engine::events::emit({g.root, g.runroot}, "image", "pull", ref->familiar(),
+                             {{"name", ref->familiar_name()}});
+        print_header();
         if (o->quiet) {
             std::printf("%s\n", ref->str().c_str());
             return;

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "cli/nook/verbs.h"
+#include "engine/events/events.h"
 
 namespace nook::cli {
 
@@ -20,7 +21,9 @@ void setup_tag(CLI::App& cmd, Globals& g) {
         if (!ref->digest.empty())
             return fail(g, invalid_input("tag " + *dst + ": a tag cannot contain a digest"));
         auto st = store->tag(rec->id, *ref);
-        if (!st.ok()) fail(g, st.error());
+        if (!st.ok()) return fail(g, st.error());
+        engine::events::emit({g.root, g.runroot}, "image", "tag", rec->id,
+                             {{"name", ref->familiar()}});
     });
 }
 

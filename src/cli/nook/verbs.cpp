@@ -33,6 +33,8 @@ const Verb kVerbs[] = {
     {"port", "List port mappings or a specific mapping for the container", setup_port, false,
      nullptr},
     {"rename", "Rename a container", setup_rename, false, nullptr},
+    {"update", "Update configuration of one or more containers", setup_update, false, nullptr},
+    {"events", "Get real time events from the server", setup_events, false, nullptr},
     {"cp", "Copy files/folders between a container and the local filesystem", setup_cp, false,
      nullptr},
     {"container", "Manage containers", setup_container, false, nullptr},

@@ -45,6 +45,8 @@ void setup_images(CLI::App&, Globals&);
 void setup_rmi(CLI::App&, Globals&);
 void setup_tag(CLI::App&, Globals&);
 void setup_inspect(CLI::App&, Globals&);
+void setup_update(CLI::App&, Globals&);
+void setup_events(CLI::App&, Globals&);
 void setup_history(CLI::App&, Globals&);
 void setup_login(CLI::App&, Globals&);
 void setup_logout(CLI::App&, Globals&);

@@ -28,6 +28,7 @@
 #include "engine/store/locks.h"
 #include "engine/logs/log_config.h"
 #include "engine/monitor/monitor_io.h"
+#include "engine/events/events.h"
 #include "engine/monitor/restart_policy.h"
 #include "engine/spec/spec_parts.h"
 #include "engine/monitor/status_pipe.h"
@@ -153,6 +154,7 @@ Result<Running> launch(Engine& eng, ContainerRow& row, const nlohmann::json& cfg
     row.started_at = now_rfc3339_nano();
     row.finished_at.clear();
     TRY(eng.db().update(row));
+    events::emit(eng.paths(), row, "start");
     return r;
 }
 
@@ -274,6 +276,8 @@ int monitor_main() {
         bool again = !auto_remove &&
                      should_restart(policy, code, row->restart_count, server->user_stopped());
         if (again) row->status = "restarting";
+        if (oom) events::emit(eng->paths(), *row, "oom");
+        events::emit(eng->paths(), *row, "die", {{"exitCode", std::to_string(code)}});
         (void)eng->db().update(*row);
         if (!again) break;
         server->broadcast_exit(code);

@@ -62,6 +62,14 @@ class OciRuntime {
     virtual Result<bool> paused(const std::string& id) = 0;
     virtual Result<std::vector<pid_t>> pids(const std::string& id) = 0;
     virtual Result<std::unique_ptr<runtime::cgroups::Manager>> cgroup(const std::string& id) = 0;
+    // New limits for a running container (`nook update`); fields absent
+    // from r are left alone. By default its cgroup is written directly (the
+    // built-in runtime's `update`); an external runtime is asked with its
+    // own `update --resources`.
+    virtual Status update(const std::string& id, const oci::Resources& r) {
+        TRY_ASSIGN(auto cg, cgroup(id));
+        return cg->apply(r);
+    }
     // Run process in the running container with our stdio (or a pty when
     // process.terminal). Returns once it runs; detach: nothing to wait for.
     // A failure to start it (not found, not executable) is an Error whose

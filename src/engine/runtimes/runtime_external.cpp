@@ -195,6 +195,21 @@ class ExternalRuntime final : public OciRuntime {
     }
 
     Status pause(const std::string& id) override { return run({"pause", id}); }
+    Status update(const std::string& id, const oci::Resources& r) override {
+        // runc's `update --resources FILE` takes linux.resources as JSON.
+        oci::Spec s;
+        s.linux_ = oci::Linux{};
+        s.linux_->resources = r;
+        auto spec = nlohmann::json::parse(oci::to_json(s), nullptr, false);
+        if (spec.is_discarded()) return invalid_input("update " + id + ": bad resources");
+        TRY(sys::mkdir_p(root_, 0700));
+        const std::string file = root_ + "/update-" + id + ".json";
+        TRY(sys::write_file_atomic(
+            file, spec["linux"].value("resources", nlohmann::json::object()).dump(), 0600));
+        auto st = run({"update", "--resources", file, id});
+        ::unlink(file.c_str());
+        return st;
+    }
     Status resume(const std::string& id) override { return run({"resume", id}); }
 
     Result<bool> paused(const std::string& id) override {

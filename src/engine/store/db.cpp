@@ -195,6 +195,14 @@ Status Db::rename(const std::string& id, const std::string& new_name) {
     return {};
 }
 
+Status Db::set_config(const std::string& id, const std::string& config) {
+    Stmt s(db_.get(), "UPDATE containers SET config=?2 WHERE id=?1");
+    if (!s.prepared()) return s.error("update container config");
+    s.text(1, id).text(2, config);
+    if (s.step() != SQLITE_DONE) return s.error("update container config " + id);
+    return {};
+}
+
 Status Db::update(const ContainerRow& r) {
     Stmt s(db_.get(),
            "UPDATE containers SET status=?2, pid=?3, monitor_pid=?4, monitor_start=?5, "

@@ -48,6 +48,9 @@ class Db {
     Status remove(const std::string& id);
     // Fails with EEXIST (docker's "already in use" text) when the name is taken.
     Status rename(const std::string& id, const std::string& new_name);
+    // Replace the stored config only (update): the monitor's status writes
+    // are left alone.
+    Status set_config(const std::string& id, const std::string& config);
     Result<ContainerRow> get(const std::string& id) const;
     Result<std::vector<ContainerRow>> list() const;
     // Exact name, exact id, then unique id prefix (docker's order).

@@ -40,7 +40,9 @@ class Exec {
   public:
     enum class Flow { Normal, Break, Continue };
 
-    Exec(const json& root, bool header) : header_(header) { vars_.push_back({"$", root}); }
+    Exec(const json& root, const TemplateOptions& opts) : opts_(opts) {
+        vars_.push_back({"$", root});
+    }
 
     Result<Flow> run(const List& list, const json& dot) {
         const size_t mark = vars_.size();  // {{$x := ...}} lasts to the end of its list
@@ -59,7 +61,6 @@ class Exec {
 
   private:
     Result<Flow> node(const Node& n, const json& dot) {
-        line_ = n.line;
         switch (n.kind) {
             case Node::Text:
                 out += n.text;
@@ -117,7 +118,7 @@ class Exec {
                     if (f == Flow::Break) break;
                 }
             } else if (!v.is_null()) {
-                return xerr(n.pipe.text, "range can't iterate over " + go_print(v));
+                return xerr(first_operand(n.pipe), "range can't iterate over " + go_print(v));
             }
             return {};
         };
@@ -171,13 +172,13 @@ class Exec {
             args.insert(args.begin(), v);
             return call(head, args, "index");
         }
-        return xerr(head.text, "can't give argument to non-function " + head.text);
+        return xerr(head, "can't give argument to non-function " + head.text);
     }
 
     Result<json> call(const Operand& at, const std::vector<json>& args,
                       const std::string& name = "") {
-        auto r = tmpl::call_func(name.empty() ? at.name : name, args, header_);
-        if (!r.ok()) return xerr(at.text, r.error().message());
+        auto r = tmpl::call_func(name.empty() ? at.name : name, args, opts_.header);
+        if (!r.ok()) return xerr(at, r.error().message());
         return r;
     }
 
@@ -194,7 +195,7 @@ class Exec {
             case Operand::Var:
                 for (size_t i = vars_.size(); i-- > 0;)
                     if (vars_[i].first == op.name) return walk(vars_[i].second, op);
-                return xerr(op.text, "undefined variable: " + op.name);
+                return xerr(op, "undefined variable: " + op.name);
             case Operand::Paren: {
                 TRY_ASSIGN(json v, commands(*op.sub, dot));
                 return walk(v, op);
@@ -203,25 +204,40 @@ class Exec {
         return json();
     }
 
-    // .A.B on a value: a missing key gives nil ("<no value>"), as Go's maps.
+    // .A.B on a value: a missing key gives nil ("<no value>"), as Go's maps;
+    // with missing_key_error it fails as Go's missingkey=error does, and so
+    // does a field of nil (Go fails on that whatever the option).
     Result<json> walk(json v, const Operand& op) {
         for (const auto& f : op.fields) {
-            if (v.is_null()) return v;
+            if (v.is_null()) {
+                if (!opts_.missing_key_error) return v;
+                return xerr(op, "nil pointer evaluating interface {}." + f);
+            }
             if (!v.is_object())
-                return xerr(op.text, "can't evaluate field " + f + " in type " + tmpl::go_type(v));
+                return xerr(op, "can't evaluate field " + f + " in type " + tmpl::go_type(v));
             auto it = v.find(f);
+            if (it == v.end() && opts_.missing_key_error)
+                return xerr(op, "map has no entry for key \"" + f + "\"");
             v = it == v.end() ? json() : json(*it);
         }
         return v;
     }
 
-    Error xerr(const std::string& at, const std::string& what) const {
-        return invalid_input("template: :" + std::to_string(line_) + ": executing \"\" at <" + at +
+    static const Operand* first_operand(const Pipeline& p) {
+        return p.cmds.empty() || p.cmds[0].words.empty() ? nullptr : &p.cmds[0].words[0];
+    }
+    Error xerr(const Operand* at, const std::string& what) const {
+        static const Operand none;
+        return xerr(at ? *at : none, what);
+    }
+    // Go's words: "template: :LINE:COL: executing \"\" at <OPERAND>: WHAT".
+    Error xerr(const Operand& at, const std::string& what) const {
+        return invalid_input("template: :" + std::to_string(at.line) + ":" +
+                             std::to_string(at.col) + ": executing \"\" at <" + at.text +
                              ">: " + what);
     }
 
-    bool header_;
-    int line_ = 1;
+    const TemplateOptions& opts_;
     std::vector<std::pair<std::string, json>> vars_;
 };
 
@@ -259,7 +275,7 @@ Status check_template(const std::string& format) {
 Result<std::string> render_template(const std::string& format, const json& data,
                                     const TemplateOptions& opts) {
     TRY_ASSIGN(auto tree, tmpl::parse_template(unescape(format)));
-    Exec ex(data, opts.header);
+    Exec ex(data, opts);
     TRY(ex.run(tree, data));
     return std::move(ex.out);
 }

@@ -1,5 +1,6 @@
 // Go's text/template as docker's --format flags use it, over JSON data:
-//   {{.}} {{.A.B}} {{$}} {{$v.A}}   values (a missing field: "<no value>", as Go)
+//   {{.}} {{.A.B}} {{$}} {{$v.A}}   values (a missing field: "<no value>", as Go,
+//                                   or an error with missing_key_error)
 //   {{.A "k"}}                      index .A by "k" (docker's {{.Label "k"}})
 //   {{f ARG...}} {{ARG | f ARG}}    function calls and pipelines, (parentheses)
 //   {{if P}} {{else if P}} {{else}} {{end}}, {{with P}}...{{end}}
@@ -23,7 +24,7 @@ namespace nook::engine {
 
 // Fails with one line naming the problem, Go's words: "template: :1:
 // function \"nosuch\" not defined", "template: :1: unexpected EOF",
-// "template: :1: executing \"\" at <.A.B>: can't evaluate field B in type string".
+// "template: :1:2: executing \"\" at <.A.B>: can't evaluate field B in type string".
 Result<std::string> render_template(const std::string& format, const nlohmann::json& data);
 
 struct TemplateOptions {
@@ -31,6 +32,11 @@ struct TemplateOptions {
     // (json, split, join, title, lower, upper, truncate) return the title
     // unchanged, as docker's header functions do.
     bool header = false;
+    // A field the data has no key for is an error ("map has no entry for
+    // key"), as Go's missingkey=error that docker's inspect uses: its data
+    // mirrors docker's types, where an unknown field cannot be evaluated.
+    // Off: "<no value>", as Go's default for map data.
+    bool missing_key_error = false;
 };
 Result<std::string> render_template(const std::string& format, const nlohmann::json& data,
                                     const TemplateOptions& opts);

@@ -22,6 +22,7 @@ struct Token {
     std::vector<std::string> fields;  // Field: A, B of .A.B; Var: the chain after the name
     json value;                       // Literal
     bool space_before = false;
+    int line = 1, col = 0;  // where it starts (Go's "line:col" in execution errors)
 };
 
 struct Item {
@@ -127,12 +128,17 @@ Result<json> lex_number(const std::string& b, size_t& i, int line) {
     return perr(line, "bad number syntax: \"" + t + "\"");
 }
 
-Result<std::vector<Token>> lex_action(const std::string& b, int line) {
+// b: an action's body; line and col0: where b starts in the template.
+Result<std::vector<Token>> lex_action(const std::string& b, int line, int col0) {
     std::vector<Token> out;
     bool space = false;
     size_t i = 0;
+    int tok_line = line;
+    size_t line_start = 0;  // offset in b where tok_line starts (col0 applies before any newline)
+    bool first_line = true;
     while (i < b.size()) {
         char c = b[i];
+        if (c == '\n') tok_line++, line_start = i + 1, first_line = false;
         if (is_space(c)) {
             space = true;
             i++;
@@ -140,6 +146,8 @@ Result<std::vector<Token>> lex_action(const std::string& b, int line) {
         }
         Token t;
         t.space_before = space;
+        t.line = tok_line;
+        t.col = static_cast<int>(i - line_start) + (first_line ? col0 : 0);
         space = false;
         size_t s = i;
         if (c == '"') {
@@ -269,7 +277,9 @@ Result<std::vector<Item>> split_items(const std::string& s) {
         const bool trim = close >= p + 2 && s[close - 1] == '-' && is_space(s[close - 2]);
         std::string body = s.substr(p, close - p - (trim ? 1 : 0));
         if (!comment) {
-            TRY_ASSIGN(auto toks, lex_action(body, line));
+            const size_t nl = s.rfind('\n', p == 0 ? 0 : p - 1);
+            const int col0 = static_cast<int>(nl == std::string::npos || nl >= p ? p : p - nl - 1);
+            TRY_ASSIGN(auto toks, lex_action(body, line, col0));
             trim_right(body);
             size_t k = 0;
             while (k < body.size() && is_space(body[k])) k++;
@@ -430,6 +440,8 @@ class Parser {
         const Token& k = t[i++];
         Operand op;
         op.text = k.text;
+        op.line = k.line;
+        op.col = k.col;
         switch (k.kind) {
             case Token::Dot:
                 op.kind = Operand::Dot;

@@ -22,6 +22,7 @@ struct Operand {
     nlohmann::json literal;           // Literal: string, number, bool or null
     std::shared_ptr<Pipeline> sub;    // Paren: the inner pipeline
     std::string text;                 // as written, for error messages
+    int line = 1, col = 0;            // where it starts, for error messages
 };
 
 struct Command {

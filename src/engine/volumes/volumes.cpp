@@ -1,5 +1,6 @@
 // Named volumes on disk: create, list, inspect, remove, prune (volumes.h).
 #include "engine/volumes/volumes.h"
+#include "engine/events/events.h"
 
 #include <fcntl.h>
 #include <time.h>
@@ -118,6 +119,7 @@ Result<Volume> create_volume(const Paths& p, const std::string& name,
     std::error_code ec;
     fs::rename(tmp, vol_dir(p, name), ec);
     if (ec) return Error(ec.value(), "create volume " + name + ": rename " + tmp);
+    events::emit(p, "volume", "create", name, {{"driver", "local"}});
     return v;
 }
 
@@ -157,6 +159,7 @@ Status remove_volume(const Paths& p, const std::string& name) {
     std::error_code ec;
     fs::rename(vol_dir(p, name), gone, ec);
     if (ec) return Error(ec.value(), "remove volume " + name);
+    events::emit(p, "volume", "destroy", name, {{"driver", "local"}});
     return sys::remove_tree(gone).context("remove volume " + name);
 }
 
