@@ -15,6 +15,8 @@
 #include "base/scope_exit.h"
 #include "image/decompress.h"
 #include "image/images.h"
+#include "image/ingest_guard.h"
+#include "image/snapshot.h"
 #include "image/tar_writer.h"
 #include "image/unpack.h"
 #include "sys/file.h"
@@ -71,29 +73,96 @@ json command_value(const std::string& v) {
     return json::array({"/bin/sh", "-c", v});
 }
 
-Status apply_change(json& cfg, const std::string& change) {
+// Dockerfile-style words: blanks separate, double quotes group.
+std::vector<std::string> words(const std::string& s) {
+    std::vector<std::string> out;
+    std::string cur;
+    bool quoted = false, any = false;
+    for (size_t i = 0; i < s.size(); i++) {
+        char c = s[i];
+        if (c == '"') {
+            quoted = !quoted;
+            any = true;
+        } else if (c == '\\' && quoted && i + 1 < s.size()) {
+            cur += s[++i];
+        } else if (!quoted && (c == ' ' || c == '\t')) {
+            if (any || !cur.empty()) out.push_back(cur);
+            cur.clear();
+            any = false;
+        } else {
+            cur += c;
+        }
+    }
+    if (any || !cur.empty()) out.push_back(cur);
+    return out;
+}
+
+}  // namespace
+
+Status apply_config_change(json& cfg, const std::string& change) {
     auto sp = change.find_first_of(" =");
     if (sp == std::string::npos) return invalid_input("invalid --change \"" + change + "\"");
     std::string key = change.substr(0, sp), val = change.substr(sp + 1);
     for (auto& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (key == "CMD")
+    if (key == "CMD") {
         cfg["Cmd"] = command_value(val);
-    else if (key == "ENTRYPOINT")
+    } else if (key == "ENTRYPOINT") {
         cfg["Entrypoint"] = command_value(val);
-    else if (key == "WORKDIR")
+    } else if (key == "WORKDIR") {
         cfg["WorkingDir"] = val;
-    else if (key == "USER")
+    } else if (key == "USER") {
         cfg["User"] = val;
-    else if (key == "ENV") {
+    } else if (key == "STOPSIGNAL") {
+        cfg["StopSignal"] = val;
+    } else if (key == "ENV") {
         auto eq = val.find_first_of("= ");
         if (eq == std::string::npos) return invalid_input("invalid ENV change \"" + change + "\"");
-        if (!cfg.contains("Env")) cfg["Env"] = json::array();
-        cfg["Env"].push_back(val.substr(0, eq) + "=" + val.substr(eq + 1));
+        std::string name = val.substr(0, eq);
+        if (!cfg.contains("Env") || !cfg["Env"].is_array()) cfg["Env"] = json::array();
+        auto& env = cfg["Env"];
+        for (auto it = env.begin(); it != env.end();)  // a new value replaces the old one
+            if (it->is_string() && it->get<std::string>().rfind(name + "=", 0) == 0)
+                it = env.erase(it);
+            else
+                ++it;
+        env.push_back(name + "=" + val.substr(eq + 1));
+    } else if (key == "LABEL") {
+        if (!cfg.contains("Labels") || !cfg["Labels"].is_object()) cfg["Labels"] = json::object();
+        for (auto& w : words(val)) {
+            auto eq = w.find('=');
+            if (eq == std::string::npos || eq == 0)
+                return invalid_input("invalid LABEL change \"" + change + "\" (want key=value)");
+            cfg["Labels"][w.substr(0, eq)] = w.substr(eq + 1);
+        }
+    } else if (key == "EXPOSE") {
+        if (!cfg.contains("ExposedPorts") || !cfg["ExposedPorts"].is_object())
+            cfg["ExposedPorts"] = json::object();
+        for (auto& w : words(val)) {
+            std::string port = w.find('/') == std::string::npos ? w + "/tcp" : w;
+            auto num = port.substr(0, port.find('/'));
+            if (num.empty() || num.find_first_not_of("0123456789-") != std::string::npos)
+                return invalid_input("invalid EXPOSE change \"" + change + "\"");
+            cfg["ExposedPorts"][port] = json::object();
+        }
+    } else if (key == "VOLUME") {
+        if (!cfg.contains("Volumes") || !cfg["Volumes"].is_object())
+            cfg["Volumes"] = json::object();
+        json arr = json::parse(val, nullptr, false);
+        if (!arr.is_discarded() && arr.is_array()) {
+            for (auto& v : arr)
+                if (v.is_string()) cfg["Volumes"][v.get<std::string>()] = json::object();
+        } else {
+            for (auto& w : words(val)) cfg["Volumes"][w] = json::object();
+        }
     } else {
-        return invalid_input("unsupported --change instruction " + key);
+        return invalid_input("unsupported --change instruction " + key +
+                             " (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, "
+                             "WORKDIR)");
     }
     return {};
 }
+
+namespace {
 
 struct ArchiveFiles {
     std::map<std::string, std::string> digest;  // cleaned name -> blob digest
@@ -265,8 +334,8 @@ Result<ImageRecord> import_rootfs(Store& store, const std::string& tar_path, con
         tags.push_back(r.str());
     }
     json run_config = json::object();
-    for (auto& c : opts.changes) TRY(apply_change(run_config, c));
-    TRY_ASSIGN(auto ingest, store.lock_ingest());
+    for (auto& c : opts.changes) TRY(apply_config_change(run_config, c));
+    TRY_ASSIGN(auto guard, IngestGuard::begin(store));
     TRY_ASSIGN(auto in, open_input(tar_path));
     TRY_ASSIGN(auto layer_digest, ingest_fd(store, in.get()).context("import " + tar_path));
     TRY_ASSIGN(auto comp, blob_compression(store, layer_digest));
@@ -304,11 +373,12 @@ Result<ImageRecord> import_rootfs(Store& store, const std::string& tar_path, con
     TRY_ASSIGN(auto mdigest, store.put_blob(serialize_manifest(m)));
     TRY_ASSIGN(auto rec, record_from_manifest(store, mdigest, tags, {}));
     TRY(commit_image(store, rec));
+    guard.commit();
     return rec;
 }
 
 Result<std::vector<ImageRecord>> load_archive(Store& store, const std::string& path) {
-    TRY_ASSIGN(auto ingest, store.lock_ingest());
+    TRY_ASSIGN(auto guard, IngestGuard::begin(store));
     ArchiveFiles files;
     struct stat st;
     if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -329,7 +399,11 @@ Result<std::vector<ImageRecord>> load_archive(Store& store, const std::string& p
         recs = load_docker(store, files);
     }
     if (!recs.ok()) return std::move(recs).error().context("load " + path);
-    for (auto& r : *recs) TRY(commit_image(store, r).context("load " + path));
+    // Every image's layers first, then all records in one write: an archive
+    // whose last image is broken adds none of them.
+    for (auto& r : *recs) TRY(ensure_snapshots(store, r).context("load " + path));
+    TRY(store.add_images(*recs).context("load " + path));
+    guard.commit();
     return recs;
 }
 

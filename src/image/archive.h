@@ -4,6 +4,7 @@
 // manifest.json, so both `docker load` and OCI tools read it).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ struct ImportOptions {
     std::string message;               // history comment
     std::vector<std::string> changes;  // "CMD [...]", "ENV K=V", "WORKDIR /x", "ENTRYPOINT [...]"
 };
+
+// Apply one docker --change ("CMD [...]", "ENTRYPOINT ...", "ENV K=V",
+// "LABEL k=v ...", "EXPOSE 80/tcp", "VOLUME /x", "WORKDIR /x", "USER u",
+// "STOPSIGNAL SIGTERM") to a docker-shaped run config (the image config's
+// "config" object).
+Status apply_config_change(nlohmann::json& cfg, const std::string& change);
 
 // Import from a file path ("-" = stdin). ref may be empty (dangling image).
 Result<ImageRecord> import_rootfs(Store& store, const std::string& tar_path, const std::string& ref,

@@ -9,6 +9,7 @@
 
 #include "base/scope_exit.h"
 #include "image/images.h"
+#include "image/ingest_guard.h"
 #include "image/snapshot.h"
 #include "image/unpack.h"
 #include "sys/file.h"
@@ -202,7 +203,8 @@ Result<PullResult> pull_image(Store& store, const std::string& reference, const 
     TRY_ASSIGN(auto ref, parse_reference(reference));
     RegistryClient client(ref.registry_host(), opts.registry);
     Ctx c{store, client, ref, "repository:" + ref.path + ":pull", opts, {}};
-    TRY_ASSIGN(auto ingest, store.lock_ingest());
+    // A failed pull removes what it fetched, partial downloads included.
+    TRY_ASSIGN(auto guard, IngestGuard::begin(store));
 
     std::string what = ref.digest.empty() ? ref.tag : ref.digest;
     TRY_ASSIGN(auto top, fetch_manifest(c, what));
@@ -259,6 +261,7 @@ Result<PullResult> pull_image(Store& store, const std::string& reference, const 
                record_from_manifest(store, man.digest, tags, {ref.name() + "@" + top.digest}));
     res.record.index_digest = index_digest;
     TRY(store.add_image(res.record));
+    guard.commit();
     return res;
 }
 

@@ -1,8 +1,9 @@
 // `nook pull`: resolve a reference on its registry, pick the platform from an
 // index, verify every document and blob against its digest, and stream each
 // layer through the unpacker while it downloads (one thread per layer, so
-// independent layers download and unpack in parallel). Partial downloads are
-// kept in tmp/ and resumed with a Range request next time.
+// independent layers download and unpack in parallel). A pull that fails
+// removes everything it added (IngestGuard); one that is killed leaves its
+// partial downloads in tmp/, resumed with a Range request next time.
 #pragma once
 
 #include <cstdint>

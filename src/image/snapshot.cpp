@@ -1,6 +1,7 @@
 #include "image/snapshot.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -39,6 +40,33 @@ Status unpack_blob_into(Store& store, const LayerRecord& layer, const std::strin
 
 }  // namespace
 
+// Overlay's order: top-most layer first.
+std::vector<std::string> layer_dirs(const Store& store, const ImageRecord& rec) {
+    std::vector<std::string> lowers;
+    for (auto it = rec.layers.rbegin(); it != rec.layers.rend(); ++it)
+        lowers.push_back(store.snapshot_path(it->diff_id));
+    return lowers;
+}
+
+Result<std::string> container_upper_dir(const Store& store, const std::string& container_id) {
+    if (!valid_container_id(container_id))
+        return invalid_input("invalid container id \"" + container_id + "\"");
+    std::string cdir = store.dir() + "/containers/" + container_id;
+    if (sys::path_exists(cdir + "/rootfs.complete"))
+        return invalid_input("container " + container_id +
+                             " has a copied root filesystem (no overlay): its changes are not "
+                             "kept apart from the image");
+    std::string upper = cdir + "/upper";
+    TRY(sys::mkdir_p(upper, 0755));
+    struct stat st;
+    if (::stat(upper.c_str(), &st) != 0) return Error::from_errno("stat " + upper);
+    if (st.st_uid != 0)
+        return invalid_input("container " + container_id +
+                             " runs in a user namespace (--userns): its writable layer is "
+                             "owned by shifted ids; commit/diff of it is not supported yet");
+    return upper;
+}
+
 Status ensure_snapshot(Store& store, const LayerRecord& layer) {
     if (store.has_snapshot(layer.diff_id)) return {};
     TRY_ASSIGN(auto tmp, store.make_temp_dir("unpack"));
@@ -71,12 +99,8 @@ Status ensure_snapshots(Store& store, const ImageRecord& rec, int jobs) {
 
 namespace {
 
-// Overlay's order: top-most layer first.
-std::vector<std::string> lowers_of(Store& store, const ImageRecord& rec) {
-    std::vector<std::string> lowers;
-    for (auto it = rec.layers.rbegin(); it != rec.layers.rend(); ++it)
-        lowers.push_back(store.snapshot_path(it->diff_id));
-    return lowers;
+std::vector<std::string> lowers_of(const Store& store, const ImageRecord& rec) {
+    return layer_dirs(store, rec);
 }
 
 // Each shared layer is attached, idmapped, under cdir/idmapped/<n> just

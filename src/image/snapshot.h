@@ -35,6 +35,14 @@ struct RootfsOptions {
 Result<std::string> mount_rootfs(Store& store, const std::string& image,
                                  const std::string& container_id, const std::string& target,
                                  const RootfsOptions& opts = {});
+// The layer dirs of an image, top-most first (overlay's lowerdir order).
+std::vector<std::string> layer_dirs(const Store& store, const ImageRecord& rec);
+// The writable (upper) dir of a container's overlay rootfs, for diff/commit.
+// Fails when the container's rootfs is not an overlay (copy fallback) or is
+// shifted into a user namespace (its owners are not the image's). A container
+// never started has an empty one.
+Result<std::string> container_upper_dir(const Store& store, const std::string& container_id);
+
 // Unmount target (if mounted); the container's writable layer stays.
 Status unmount_rootfs(Store& store, const std::string& container_id, const std::string& target);
 // Unmount and delete the container's writable layer and its record.

@@ -313,29 +313,36 @@ Result<ImageRecord> Store::resolve(const std::string& name_or_id) const {
 }
 
 Status Store::add_image(const ImageRecord& rec) {
+    return add_images({rec});
+}
+
+Status Store::add_images(const std::vector<ImageRecord>& adds) {
     TRY_ASSIGN(auto lk, lock_meta());
     TRY_ASSIGN(auto recs, load_records());
-    for (auto& r : recs)
-        std::erase_if(r.repo_tags, [&](const std::string& t) {
-            return r.id != rec.id &&
-                   std::find(rec.repo_tags.begin(), rec.repo_tags.end(), t) != rec.repo_tags.end();
-        });
-    auto it = std::find_if(recs.begin(), recs.end(), [&](auto& r) { return r.id == rec.id; });
-    if (it == recs.end()) {
-        ImageRecord n = rec;
-        if (n.added_at == 0) n.added_at = ::time(nullptr);
-        recs.push_back(n);
-    } else {
-        // Same image again (e.g. pulled under another name): merge names.
-        for (auto& t : rec.repo_tags)
-            if (std::find(it->repo_tags.begin(), it->repo_tags.end(), t) == it->repo_tags.end())
-                it->repo_tags.push_back(t);
-        for (auto& d : rec.repo_digests)
-            if (std::find(it->repo_digests.begin(), it->repo_digests.end(), d) ==
-                it->repo_digests.end())
-                it->repo_digests.push_back(d);
-        if (it->manifest_digest.empty()) it->manifest_digest = rec.manifest_digest;
+    for (auto& rec : adds) {
+        for (auto& r : recs)
+            std::erase_if(r.repo_tags, [&](const std::string& t) {
+                return r.id != rec.id && std::find(rec.repo_tags.begin(), rec.repo_tags.end(), t) !=
+                                             rec.repo_tags.end();
+            });
+        auto it = std::find_if(recs.begin(), recs.end(), [&](auto& r) { return r.id == rec.id; });
+        if (it == recs.end()) {
+            ImageRecord n = rec;
+            if (n.added_at == 0) n.added_at = ::time(nullptr);
+            recs.push_back(n);
+        } else {
+            // Same image again (e.g. pulled under another name): merge names.
+            for (auto& t : rec.repo_tags)
+                if (std::find(it->repo_tags.begin(), it->repo_tags.end(), t) == it->repo_tags.end())
+                    it->repo_tags.push_back(t);
+            for (auto& d : rec.repo_digests)
+                if (std::find(it->repo_digests.begin(), it->repo_digests.end(), d) ==
+                    it->repo_digests.end())
+                    it->repo_digests.push_back(d);
+            if (it->manifest_digest.empty()) it->manifest_digest = rec.manifest_digest;
+        }
     }
+    // One write for all: a multi-image load adds every image or none.
     return save_records(recs);
 }
 

@@ -110,6 +110,8 @@ class Store {
     // Insert or update the record (by id) and point its repo_tags at it,
     // taking each tag away from any other image.
     Status add_image(const ImageRecord& rec);
+    // Several at once, in one write of images.json (all or none).
+    Status add_images(const std::vector<ImageRecord>& recs);
     Status tag(const std::string& id, const Reference& ref);
     // Remove a tag; returns true when the image has no tags left.
     Result<bool> untag(const Reference& ref);

@@ -138,12 +138,28 @@ Status Unpacker::replace_existing(int pfd, const std::string& leaf, bool new_is_
     return sys::remove_at(pfd, leaf);
 }
 
+// overlayfs keeps its own bookkeeping in trusted.overlay.* (user.overlay.*
+// when mounted with userxattr): opaque, redirect, metacopy, origin, impure...
+// They describe how one overlay stack on one host was put together (a
+// redirect names a path in *that* stack's lower layers, a metacopy file has
+// no data of its own), so in a layer tar they are never content: stored
+// as-is, overlayfs acts on them and the file reads as empty or fails with
+// EIO. We drop them rather than escape them (trusted.overlay.overlay.*, as
+// containers/storage does) because only kernels >= 6.7 unescape that form;
+// on older kernels the escaped name would show up as a bogus xattr in the
+// container. The layer's own whiteouts and opaque markers (.wh.*) are the
+// portable form and are still honoured.
+bool is_overlay_private_xattr(std::string_view name) {
+    return name.starts_with("trusted.overlay.") || name.starts_with("user.overlay.");
+}
+
 Status Unpacker::set_xattrs(int fd, int pfd, const std::string& leaf, struct archive_entry* e) {
     archive_entry_xattr_reset(e);
     const char* name;
     const void* value;
     size_t size;
     while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+        if (is_overlay_private_xattr(name)) continue;
         std::string_view v(static_cast<const char*>(value), size);
         Status st =
             fd >= 0 ? sys::set_xattr_fd(fd, name, v) : sys::set_xattr_at(pfd, leaf, name, v);

@@ -46,6 +46,24 @@ mount_and_check() {  # root image container: mounts, echoes the mountpoint
     echo "$mp"
 }
 unmount_c() { nook "$1" image unmount "$2" "$T/mnt-$2"; }
+# Everything a failed operation could leave: blobs, snapshots, temp and
+# partial files, and the image index.
+store_state() {
+    (cd "$T/$1/image" && find blobs/sha256 snapshots tmp -mindepth 1 -maxdepth 1 | sort
+     md5sum images.json 2> /dev/null; true)
+}
+# expect_untouched ROOT DESC CMD...: CMD fails and the store is as it was.
+expect_untouched() {
+    local root=$1 desc=$2; shift 2
+    local before
+    before=$(store_state "$root")
+    if "$@" > "$T/failed.log" 2>&1; then fail "$desc succeeded"; fi
+    grep -q '^nook: ' "$T/failed.log" || fail "$desc: no error line: $(cat "$T/failed.log")"
+    local after
+    after=$(store_state "$root")
+    [ "$after" = "$before" ] || fail "$desc left things in the store:
+$(diff <(echo "$before") <(echo "$after"))"
+}
 
 command -v docker-registry > /dev/null || fail "docker-registry not installed (apt-get install docker-registry)"
 
@@ -209,6 +227,80 @@ nook B rmi "$REG/test/busybox:1" | grep -q Deleted || fail "rmi"
 [ -z "$(ls "$T/B/image/blobs/sha256")" ] || fail "rmi left blobs"
 ok "rmi removes the image and its unused layers"
 
+# --- failed import / load / pull leave the store as it was ---------------------
+SIZE=$(stat -c %s "$T/rootfs.tar.gz")
+head -c $((SIZE / 2)) "$T/rootfs.tar.gz" > "$T/trunc.tar.gz"
+expect_untouched A "import of a truncated tar" nook A import "$T/trunc.tar.gz" trunc:1
+head -c 20000 /dev/urandom > "$T/garbage.tar"
+expect_untouched A "import of garbage" nook A import "$T/garbage.tar" garbage:1
+# Overlay xattrs in a layer are dropped: the file reads in the image's rootfs.
+python3 - "$T/ovl.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    for name, data, xattrs in [
+            ("d", None, {"trusted.overlay.opaque": "y", "trusted.overlay.redirect": "/x"}),
+            ("d/meta", b"meta\n", {"trusted.overlay.metacopy": "\x00\x04\x00\x00"}),
+            ("plain", b"plain\n", {"trusted.overlay.origin": "junk"})]:
+        ti = tarfile.TarInfo(name)
+        if data is None:
+            ti.type, ti.mode = tarfile.DIRTYPE, 0o755
+        else:
+            ti.size = len(data)
+        ti.pax_headers = {"SCHILY.xattr." + k: v for k, v in xattrs.items()}
+        t.addfile(ti, io.BytesIO(data) if data is not None else None)
+PY
+nook A import "$T/ovl.tar" ovl:1 > /dev/null
+MP=$(mount_and_check A ovl:1 covl)
+[ "$(cat "$MP/d/meta" "$MP/plain" 2>&1)" = "$(printf 'meta\nplain')" ] ||
+    fail "a layer's overlay xattrs made files unreadable: $(cat "$MP/d/meta" "$MP/plain" 2>&1)"
+unmount_c A covl
+ok "failed imports leave nothing; overlay xattrs in a layer are dropped"
+
+SIZE=$(stat -c %s "$T/bb.tar")
+head -c $((SIZE / 2)) "$T/bb.tar" > "$T/trunc.tar"
+expect_untouched G "load of a truncated archive" nook G load -i "$T/trunc.tar"
+# Complete archive, but the manifest names a layer it does not hold.
+mkdir -p "$T/missing"
+cp "$T/legacy/cfg.json" "$T/missing/cfg.json"
+echo '[{"Config":"cfg.json","RepoTags":["missing:1"],"Layers":["nope/layer.tar"]}]' > "$T/missing/manifest.json"
+tar -C "$T/missing" -cf "$T/missing.tar" manifest.json cfg.json
+expect_untouched G "load of an archive without its layer" nook G load -i "$T/missing.tar"
+# Two images; the second one's layer is not a tar: neither is added.
+mkdir -p "$T/two/l1" "$T/two/l2"
+cp "$T/legacy/l1/layer.tar" "$T/two/l1/layer.tar"
+head -c 5000 /dev/urandom > "$T/two/l2/layer.tar"
+python3 - "$T/legacy/cfg.json" "$T/two" <<'PY'
+import hashlib, json, sys
+cfg = json.load(open(sys.argv[1]))
+cfg["config"]["Labels"] = {"first": "1"}
+open(sys.argv[2] + "/c1.json", "w").write(json.dumps(cfg))
+bad = open(sys.argv[2] + "/l2/layer.tar", "rb").read()
+cfg["rootfs"]["diff_ids"] = ["sha256:" + hashlib.sha256(bad).hexdigest()]
+open(sys.argv[2] + "/c2.json", "w").write(json.dumps(cfg))
+json.dump([{"Config": "c1.json", "RepoTags": ["two:1"], "Layers": ["l1/layer.tar"]},
+           {"Config": "c2.json", "RepoTags": ["two:2"], "Layers": ["l2/layer.tar"]}],
+          open(sys.argv[2] + "/manifest.json", "w"))
+PY
+tar -C "$T/two" -cf "$T/two.tar" manifest.json c1.json c2.json l1 l2
+expect_untouched G "load with a broken second image" nook G load -i "$T/two.tar"
+! nook G images | grep -q '^two' || fail "a failed load added an image"
+ok "failed loads (truncated, missing layer, broken second image) leave nothing"
+
+# A pull whose layer blob the registry no longer has (404 mid-pull): the
+# config and a partial download were written before the failure.
+mkdir -p "$T/rootfs3"
+echo other > "$T/rootfs3/other"
+tar -C "$T/rootfs3" -czf "$T/rootfs3.tar.gz" .
+nook A import "$T/rootfs3.tar.gz" other:1 > /dev/null
+nook A push other:1 "$REG/test/other:1" > /dev/null
+OLAYER=$(nook A image inspect -f '{{.ManifestDigest}}' other:1 | sed 's/sha256://')
+OLAYER=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["layers"][0]["digest"])' \
+             "$T/A/image/blobs/sha256/$OLAYER")
+OHEX=${OLAYER#sha256:}
+rm -f "$T/registry/docker/registry/v2/blobs/sha256/${OHEX:0:2}/$OHEX/data"
+expect_untouched G "pull of an image with a missing blob" nook G pull "$REG/test/other:1"
+ok "a pull that fails mid-way (missing blob) leaves nothing, partial files included"
+
 # --- a corrupted blob in the registry is rejected -----------------------------
 LAYER=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["layers"][0]["digest"])' \
             "$T/A/image/blobs/sha256/$(nook A image inspect -f '{{.ManifestDigest}}' bb:1 | sed 's/sha256://')")
@@ -222,11 +314,15 @@ b = bytearray(open(p, "rb").read())
 b[len(b) // 2] ^= 0xff
 open(p, "wb").write(bytes(b))
 PY
+nook I import "$T/rootfs3.tar.gz" other:1 > /dev/null   # the store is not empty
+BEFORE=$(store_state I)
 if nook I pull "$REG/test/busybox:1" > "$T/corrupt.log" 2>&1; then fail "corrupted blob accepted"; fi
+[ "$(store_state I)" = "$BEFORE" ] || fail "a corrupt pull changed the store:
+$(diff <(echo "$BEFORE") <(store_state I))"
 grep -qiE "digest mismatch|corrupt" "$T/corrupt.log" || fail "unclear error: $(cat "$T/corrupt.log")"
 sed 's/^/    # /' "$T/corrupt.log"
-[ -z "$(nook I images -q)" ] || fail "a corrupt pull left an image"
-[ -z "$(ls "$T/I/image/snapshots")" ] || fail "a corrupt pull left a snapshot"
+[ "$(nook I images -q | wc -l)" = 1 ] || fail "a corrupt pull left an image"
+[ "$(ls "$T/I/image/snapshots" | wc -l)" = 1 ] || fail "a corrupt pull left a snapshot"
 [ -z "$(ls "$T/I/image/tmp")" ] || fail "a corrupt pull left temp files: $(ls "$T/I/image/tmp")"
 ok "a corrupted blob is rejected and nothing partial stays"
 

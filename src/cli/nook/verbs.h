@@ -78,6 +78,10 @@ void setup_stats(CLI::App&, Globals&);
 void setup_port(CLI::App&, Globals&);
 void setup_rename(CLI::App&, Globals&);
 void setup_cp(CLI::App&, Globals&);
+// Container filesystem changes (images helper): commit, diff, export.
+void setup_commit(CLI::App&, Globals&);
+void setup_diff(CLI::App&, Globals&);
+void setup_export(CLI::App&, Globals&);
 void setup_container(CLI::App&, Globals&);  // `nook container <verb>`
 void setup_system(CLI::App&, Globals&);     // system info|df|prune
 void setup_info(CLI::App&, Globals&);

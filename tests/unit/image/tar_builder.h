@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace nook::test {
 
@@ -32,12 +34,19 @@ class TarBuilder {
     }
     // A PAX extended header carrying `records` (already "key=value" strings).
     TarBuilder& pax(const std::string& key, const std::string& value) {
-        std::string rec = " " + key + "=" + value + "\n";
-        size_t len = rec.size();
-        size_t digits = std::to_string(len).size();
-        while (std::to_string(len + digits).size() != digits) digits++;
-        rec = std::to_string(len + digits) + rec;
-        entry("PaxHeader", 'x', rec, "", 0644);
+        return pax({{key, value}});
+    }
+    // One PAX header with several records (e.g. SCHILY.xattr.* for one file).
+    TarBuilder& pax(const std::vector<std::pair<std::string, std::string>>& kvs) {
+        std::string all;
+        for (auto& [key, value] : kvs) {
+            std::string rec = " " + key + "=" + value + "\n";
+            size_t len = rec.size();
+            size_t digits = std::to_string(len).size();
+            while (std::to_string(len + digits).size() != digits) digits++;
+            all += std::to_string(len + digits) + rec;
+        }
+        entry("PaxHeader", 'x', all, "", 0644);
         return *this;
     }
     // A regular-file header claiming `size` bytes (base-256) with no data.

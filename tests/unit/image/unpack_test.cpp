@@ -182,6 +182,36 @@ TEST_F(Unpack, OverlayWhiteouts) {
     EXPECT_FALSE(fs::exists(root_ + "/d/.wh..wh..opq"));
 }
 
+TEST_F(Unpack, OverlayPrivateXattrsFromTheTarAreDropped) {
+    // A tar made from a raw overlay dir (or a hostile one) carries overlayfs'
+    // own markers; stored as-is they make the file unreadable in a container.
+    auto tar =
+        TarBuilder()
+            .pax({{"SCHILY.xattr.trusted.overlay.opaque", "y"}, {"SCHILY.xattr.user.keep", "1"}})
+            .dir("d")
+            .pax({{"SCHILY.xattr.trusted.overlay.redirect", "/elsewhere"},
+                  {"SCHILY.xattr.trusted.overlay.metacopy", ""},
+                  {"SCHILY.xattr.user.overlay.origin", "x"},
+                  {"SCHILY.xattr.user.keep", "2"}})
+            .file("d/f", "data")
+            .finish();
+    auto r = unpack(tar);
+    ASSERT_TRUE(r.ok()) << r.error().what();
+    char v[64];
+    for (const char* n :
+         {"trusted.overlay.redirect", "trusted.overlay.metacopy", "user.overlay.origin"})
+        EXPECT_LT(lgetxattr((root_ + "/d/f").c_str(), n, v, sizeof(v)), 0) << n << " was stored";
+    EXPECT_LT(lgetxattr((root_ + "/d").c_str(), "trusted.overlay.opaque", v, sizeof(v)), 0);
+    // Other xattrs stay.
+    ASSERT_EQ(lgetxattr((root_ + "/d/f").c_str(), "user.keep", v, sizeof(v)), 1);
+    EXPECT_EQ(v[0], '2');
+    ASSERT_EQ(lgetxattr((root_ + "/d").c_str(), "user.keep", v, sizeof(v)), 1);
+    // The portable opaque marker still works alongside.
+    r = unpack(TarBuilder().dir("o").file("o/.wh..wh..opq", "").finish());
+    ASSERT_TRUE(r.ok()) << r.error().what();
+    ASSERT_EQ(lgetxattr((root_ + "/o").c_str(), "trusted.overlay.opaque", v, sizeof(v)), 1);
+}
+
 TEST_F(Unpack, AppliedWhiteoutsDeleteLowerContent) {
     ASSERT_TRUE(unpack(TarBuilder().dir("d").file("d/old", "o").file("f", "1").finish()).ok());
     UnpackOptions o;
