@@ -21,7 +21,7 @@ monitor_pid() {
     local id12 p
     id12=$(nook inspect -f '{{.Id}}' "$1" | cut -c1-12)
     for p in /proc/[0-9]*; do
-        if [ "$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null)" = "nook-monitor $id12 " ]; then
+        if [ "$(tr '\0' ' ' 2>/dev/null < "$p/cmdline")" = "nook-monitor $id12 " ]; then
             echo "${p#/proc/}"
             return 0
         fi
@@ -142,7 +142,8 @@ par() {  # par DIR RUNFLAGS...
     local dir=$1; shift
     mkdir -p "$dir"
     seq 200 | xargs -P 20 -I{} sh -c '
-        "$NOOK" --root "$T/root" --runroot "$T/run" run --name "$1"{} "$@" bb:1 sh -c "echo out-{}; exit 3" \
+        p=$1; shift
+        "$NOOK" --root "$T/root" --runroot "$T/run" run --name "$p"{} "$@" bb:1 sh -c "echo out-{}; exit 3" \
             > "$0/{}.out" 2> "$0/{}.err"
         echo $? > "$0/{}.rc"' "$dir" "$(basename "$dir")-" "$@"
     local bad=0 n
