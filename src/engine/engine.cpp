@@ -134,6 +134,13 @@ Status Engine::purge(const std::string& id) {
 Status Engine::remove(const std::string& name_or_id, bool force, bool volumes) {
     TRY_ASSIGN(auto locked, lock(name_or_id));
     ContainerRow& row = locked.row;
+    json cfg = json::parse(row.config, nullptr, false);
+    auto removed = [&]() -> Status {
+        locked.lock.unlink_file();
+        if (volumes && !cfg.is_discarded())
+            TRY(remove_anonymous_volumes(paths_, cfg, row.id).context("rm -v " + row.name));
+        return {};
+    };
     if (row.status == "running" || row.status == "restarting") {
         if (!force) {
             std::string what = row.paused ? "container is paused and must be unpaused first"
@@ -146,9 +153,23 @@ Status Engine::remove(const std::string& name_or_id, bool force, bool volumes) {
         // Every process, thawing a paused one so SIGKILL is delivered. We
         // hold the lock: call the runtime, never a locking Engine verb.
         if (auto rt = runtime_of(row); rt.ok()) (void)(*rt)->kill(row.id, SIGKILL, true);
+        // With --rm the monitor removes it after recording the exit: wait
+        // for that rather than race it (two purges of one bundle), and take
+        // its disappearance as success.
+        const bool auto_remove = !cfg.is_discarded() &&
+                                 cfg.value("HostConfig", json::object()).value("AutoRemove", false);
         for (int waited = 0;; waited += 20) {
-            TRY_ASSIGN(row, get(row.id));
-            if (row.status != "running" && row.status != "restarting") break;
+            auto fresh = get(row.id);
+            if (!fresh.ok() && fresh.error().code() == ENOENT) return removed();
+            if (!fresh.ok()) return std::move(fresh).error();
+            row = std::move(*fresh);
+            const bool live = row.status == "running" || row.status == "restarting";
+            if (!live && !(auto_remove && monitor_alive(row))) break;
+            if (!live) {
+                if (waited >= 30000) break;  // a monitor stuck in its purge: do it ourselves
+                sys::sleep_ms(20);
+                continue;
+            }
             if (row.status == "restarting" && waited >= 2000 && monitor_alive(row))
                 // Between two runs there is no process to kill: stop the
                 // monitor itself; reconcile then records the exit.
@@ -159,12 +180,8 @@ Status Engine::remove(const std::string& name_or_id, bool force, bool volumes) {
             sys::sleep_ms(20);
         }
     }
-    json cfg = json::parse(row.config, nullptr, false);
     TRY(purge(row.id));
-    locked.lock.unlink_file();
-    if (volumes && !cfg.is_discarded())
-        TRY(remove_anonymous_volumes(paths_, cfg, row.id).context("rm -v " + row.name));
-    return {};
+    return removed();
 }
 
 Status Engine::rename(const std::string& name_or_id, const std::string& new_name) {

@@ -219,7 +219,14 @@ Result<Started> Engine::start(const std::string& name_or_id, UniqueFd attach) {
     if (msg->kind == "error") return Error(msg->code, msg->text).without_errno_text();
     if (msg->kind != "started")
         return invalid_input("container " + row.id + ": unexpected monitor message " + msg->kind);
-    TRY_ASSIGN(row, db_.get(row.id));
+    // A short-lived --rm container may be gone from the database already:
+    // it did start, which is all the caller asked.
+    if (auto fresh = db_.get(row.id); fresh.ok()) {
+        row = std::move(*fresh);
+    } else {
+        row.status = "running";
+        row.pid = msg->code;
+    }
     return Started{row, reader.release()};
 }
 

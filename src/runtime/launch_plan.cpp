@@ -2,7 +2,10 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include "oci/state_json.h"
 #include "sys/file.h"
@@ -58,11 +61,42 @@ Result<NamespacePlan> plan_namespaces(const oci::Spec& spec) {
     return plan;
 }
 
+namespace {
+
+// Why path cannot be executed (0: it can). A directory passes access(X_OK)
+// but execve fails on it: it is refused here, with its own reason.
+int exec_problem(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) < 0) return errno;
+    if (S_ISDIR(st.st_mode)) return EISDIR;
+    if (::access(path.c_str(), X_OK) < 0) return errno;
+    return 0;
+}
+
+// runc's (and so docker's) wording.
+std::string exec_problem_text(int err) {
+    switch (err) {
+        case ENOENT:
+            return "no such file or directory";
+        case EACCES:
+            return "permission denied";
+        case EISDIR:
+            return "is a directory";
+        default:
+            return std::strerror(err);
+    }
+}
+
+}  // namespace
+
 Result<std::string> find_executable(const std::string& name, const std::vector<std::string>& env) {
     if (name.empty()) return invalid_input("process.args[0] is empty");
     if (name.find('/') != std::string::npos) {
-        if (::access(name.c_str(), X_OK) == 0) return name;
-        return Error(errno, "exec: \"" + name + "\"").context("process.args[0]");
+        int err = exec_problem(name);
+        if (err == 0) return name;
+        return Error(err, "exec: \"" + name + "\": " + exec_problem_text(err))
+            .without_errno_text()
+            .context("process.args[0]");
     }
     std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     for (const auto& e : env)
@@ -74,7 +108,7 @@ Result<std::string> find_executable(const std::string& name, const std::vector<s
         std::string dir = path.substr(start, end - start);
         if (dir.empty()) dir = ".";
         std::string candidate = dir + "/" + name;
-        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+        if (exec_problem(candidate) == 0) return candidate;
         start = end + 1;
     }
     return invalid_input("exec: \"" + name + "\": executable file not found in $PATH");

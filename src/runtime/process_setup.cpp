@@ -118,6 +118,11 @@ Status exec_process(const std::string& path, const oci::Process& proc,
     for (int fd = 3; fd < 3 + preserve_fds; ++fd) TRY(sys::set_cloexec(fd, false));
     TRY(sys::cloexec_from(3 + preserve_fds));
     sys::reset_signal_dispositions();
+    // As runc: every container process leads its own session and process
+    // group, so kill(0, sig) inside reaches nothing outside (the monitor,
+    // or the shell of the CLI that ran exec): process groups ignore pid
+    // namespaces.
+    TRY(sys::own_session().context("new session"));
     TRY(security::apply(sec, listener));
     std::vector<char*> argv, envp;
     for (const auto& a : proc.args) argv.push_back(const_cast<char*>(a.c_str()));

@@ -21,6 +21,7 @@ Result<pid_t> spawn(const std::vector<std::string>& argv, const SpawnFds& fds) {
         sigset_t none;
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        if (fds.new_session && ::setsid() < 0) ::_exit(127);
         if (fds.in >= 0 && ::dup2(fds.in, 0) < 0) ::_exit(127);
         if (fds.out >= 0 && ::dup2(fds.out, 1) < 0) ::_exit(127);
         if (fds.err >= 0 && ::dup2(fds.err, 2) < 0) ::_exit(127);

@@ -16,6 +16,9 @@ struct SpawnFds {
     int out = -1;
     int err = -1;
     int extra = -1;  // becomes fd 3 in the child when >= 0
+    // The child leads a new session (and process group): nothing it or its
+    // descendants send to their process group reaches us.
+    bool new_session = false;
 };
 
 // fork + execvp(argv[0]); the child has default signal dispositions and

@@ -94,6 +94,27 @@ Result<size_t> write_some(int fd, const char* data, size_t len) {
     }
 }
 
+Result<size_t> send_some(int sock, const char* data, size_t len) {
+    for (;;) {
+        ssize_t n = ::send(sock, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n >= 0) return static_cast<size_t>(n);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return size_t{0};
+        return Error::from_errno("send");
+    }
+}
+
+Status send_all(int sock, std::string_view data) {
+    size_t off = 0;
+    while (off < data.size()) {
+        ssize_t n = ::send(sock, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return Error::from_errno("send");
+        off += static_cast<size_t>(n);
+    }
+    return {};
+}
+
 Result<std::optional<size_t>> read_nonblocking(int fd, char* buf, size_t len) {
     for (;;) {
         ssize_t n = ::read(fd, buf, len);

@@ -6,6 +6,7 @@
 #include <poll.h>
 
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,11 @@ Status set_nonblocking(int fd, bool on);
 Result<int> poll_fds(std::vector<pollfd>& fds, int timeout_ms);
 // One write(2); returns bytes written, 0 when it would block.
 Result<size_t> write_some(int fd, const char* data, size_t len);
+// The same on a socket, with MSG_NOSIGNAL: a peer that has gone away is an
+// EPIPE error, never a SIGPIPE that kills the caller.
+Result<size_t> send_some(int sock, const char* data, size_t len);
+// All of data to a (blocking) socket, with MSG_NOSIGNAL.
+Status send_all(int sock, std::string_view data);
 // One read(2); nullopt when it would block, 0 at end of file. EIO (a pty
 // whose slave side is closed) counts as end of file.
 Result<std::optional<size_t>> read_nonblocking(int fd, char* buf, size_t len);

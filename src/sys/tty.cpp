@@ -39,6 +39,12 @@ Status make_controlling_terminal(int slave) {
     return {};
 }
 
+Status own_session() {
+    if (::getsid(0) == ::getpid()) return {};
+    if (::setsid() < 0) return Error::from_errno("setsid");
+    return {};
+}
+
 bool is_terminal(int fd) {
     return ::isatty(fd) == 1;
 }

@@ -19,6 +19,8 @@ Result<Pty> open_pty(const std::string& ptmx_path = "/dev/ptmx");
 Status set_window_size(int fd, unsigned rows, unsigned cols);
 // setsid + TIOCSCTTY + dup2 slave onto 0, 1, 2.
 Status make_controlling_terminal(int slave);
+// setsid unless we lead a session already (as after make_controlling_terminal).
+Status own_session();
 bool is_terminal(int fd);
 
 }  // namespace nook::sys

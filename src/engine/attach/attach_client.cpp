@@ -18,8 +18,11 @@ namespace nook::engine {
 
 namespace {
 
+// MSG_NOSIGNAL: the monitor may have sent its exit and gone before we say
+// anything (a short-lived container); a SIGPIPE would kill us before we
+// read the output and the exit code it left in our socket.
 Status send_frame(int sock, char type, std::string_view payload) {
-    return sys::write_all(sock, encode_frame(type, payload));
+    return sys::send_all(sock, encode_frame(type, payload));
 }
 
 Status send_window_size(int sock) {
@@ -91,14 +94,16 @@ Result<std::string> parse_detach_keys(const std::string& spec) {
 }
 
 Result<AttachResult> attach_session(int sock, const AttachOptions& o) {
-    TRY(send_frame(sock, frame::kHello, "stream"));
+    // A failed send only means the monitor is gone: what it sent before
+    // (output, the exit) is still ours to read.
+    (void)send_frame(sock, frame::kHello, "stream");
     std::vector<int> sigs = {SIGWINCH};
     if (o.sig_proxy && !o.tty)
         sigs.insert(sigs.end(), {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2});
     TRY_ASSIGN(UniqueFd sigfd, sys::signal_fd(sigs));
     std::optional<sys::RawMode> raw;
     if (o.tty && o.stdin) raw.emplace(0);
-    if (o.tty) TRY(send_window_size(sock));
+    if (o.tty) (void)send_window_size(sock);
     DetachMatcher detach(o.stdin ? o.detach_keys : "");
     bool stdin_open = o.stdin;
     FrameReader frames;

@@ -94,7 +94,7 @@ bool AttachServer::read_client(Client& c, RunIo* io) {
 
 bool AttachServer::flush_client(Client& c) {
     while (!c.out.empty()) {
-        auto n = sys::write_some(c.fd.get(), c.out.data(), c.out.size());
+        auto n = sys::send_some(c.fd.get(), c.out.data(), c.out.size());
         if (!n.ok()) return false;
         if (*n == 0) break;
         c.out.erase(0, *n);

@@ -257,7 +257,7 @@ class ExternalRuntime final : public OciRuntime {
         // In the foreground the runtime stays as the process's parent,
         // forwards our signals to it and exits with its exit code.
         const std::string log = files->file(".log");
-        TRY_ASSIGN(p.pid, sys::spawn(command(args, log), {}));
+        TRY_ASSIGN(p.pid, sys::spawn(command(args, log), {.new_session = true}));
         // A process that could not be started is the runtime's error, not
         // an exit code of the process.
         p.on_exit = [files, log, what = name_ + " exec " + id](int code) -> Result<int> {
@@ -294,6 +294,11 @@ class ExternalRuntime final : public OciRuntime {
             TRY_ASSIGN(out_pipe, sys::make_pipe());
             fds.out = out_pipe.write.get();
         }
+        // In a session of its own, as every process it starts in the
+        // container: whether or not the runtime makes the container's
+        // processes session leaders (runc and crun do), a kill(0) inside
+        // cannot reach the monitor or the CLI.
+        fds.new_session = true;
         TRY_ASSIGN(pid_t pid, sys::spawn(command(args, log), fds));
         out_pipe.write.reset();
         Result<std::string> text = out ? sys::read_fd(out_pipe.read.get()) : std::string();
