@@ -38,10 +38,18 @@ Status V1Manager::create() {
     for (auto& d : unique_dirs()) {
         if (cpuset && d == *cpuset) {
             // A new cpuset starts with empty cpus/mems and refuses tasks until
-            // they are set: copy them from the parent, level by level.
+            // they are set: copy them from the parent, level by level. Levels
+            // that exist are checked too: a parallel create may have made
+            // one and not yet filled it in.
             std::vector<std::string> levels;
-            for (std::string p = d; !sys::path_exists(p); p = p.substr(0, p.find_last_of('/')))
+            for (std::string p = d;; p = p.substr(0, p.find_last_of('/'))) {
+                std::string parent = p.substr(0, p.find_last_of('/'));
+                // p is the hierarchy's root: its parent is no cpuset.
+                if (parent.empty() ||
+                    (sys::path_exists(parent) && !sys::path_exists(parent + "/cpuset.cpus")))
+                    break;
                 levels.insert(levels.begin(), p);
+            }
             for (auto& level : levels) {
                 TRY(sys::mkdir_p(level));
                 std::string parent = level.substr(0, level.find_last_of('/'));
