@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "sys/file_misc.h"
 #include "sys/file.h"
 
 namespace nook::image {
@@ -12,15 +13,8 @@ namespace nook::image {
 namespace {
 
 std::set<std::string> entries(const std::string& path) {
-    std::set<std::string> out;
-    DIR* d = ::opendir(path.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") out.insert(n);
-    }
-    ::closedir(d);
-    return out;
+    auto names = sys::dir_entries(path);
+    return {names.begin(), names.end()};
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "image/images.h"
 #include "image/ingest_guard.h"
 #include "image/snapshot.h"
+#include "sys/file_misc.h"
 #include "sys/file.h"
 
 namespace nook::image {
@@ -30,18 +31,6 @@ namespace {
 
 constexpr const char* kOpaque = "trusted.overlay.opaque";
 
-std::vector<std::string> sorted_entries(const std::string& path) {
-    std::vector<std::string> out;
-    DIR* d = ::opendir(path.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") out.push_back(n);
-    }
-    ::closedir(d);
-    std::sort(out.begin(), out.end());
-    return out;
-}
 
 bool is_whiteout(const struct stat& st) {
     return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
@@ -96,7 +85,7 @@ std::set<std::string> lower_names(const std::vector<std::string>& lowers, const 
     std::set<std::string> names, hidden;
     for (auto& l : lowers) {
         std::string d = l + "/" + rel;
-        for (auto& n : sorted_entries(d)) {
+        for (auto& n : sys::dir_entries(d)) {
             if (hidden.count(n) || names.count(n)) continue;
             struct stat st;
             if (::lstat((d + "/" + n).c_str(), &st) != 0) continue;
@@ -114,7 +103,7 @@ Status walk_changes(const std::string& upper, const std::vector<std::string>& lo
                     const std::string& rel, std::vector<Change>& out, int depth) {
     if (depth > 4096) return invalid_input("directory tree too deep at /" + rel);
     std::string dir = rel.empty() ? upper : upper + "/" + rel;
-    for (auto& n : sorted_entries(dir)) {
+    for (auto& n : sys::dir_entries(dir)) {
         std::string r = rel.empty() ? n : rel + "/" + n;
         std::string p = upper + "/" + r;
         struct stat st;
@@ -129,7 +118,7 @@ Status walk_changes(const std::string& upper, const std::vector<std::string>& lo
         if (!S_ISDIR(st.st_mode)) continue;
         if (existed && is_opaque(p)) {
             std::set<std::string> mine;
-            for (auto& c : sorted_entries(p)) mine.insert(c);
+            for (auto& c : sys::dir_entries(p)) mine.insert(c);
             for (auto& c : lower_names(lowers, r))
                 if (!mine.count(c)) out.push_back({'D', "/" + r + "/" + c});
         }
@@ -242,7 +231,7 @@ class TreeWriter {
     Status walk(const std::string& rel, int depth) {
         if (depth > 4096) return invalid_input("directory tree too deep at /" + rel);
         std::string dir = rel.empty() ? root_ : root_ + "/" + rel;
-        for (auto& n : sorted_entries(dir)) {
+        for (auto& n : sys::dir_entries(dir)) {
             std::string r = rel.empty() ? n : rel + "/" + n;
             std::string p = root_ + "/" + r;
             struct stat st;

@@ -11,6 +11,7 @@
 #include <random>
 #include <set>
 
+#include "sys/file_misc.h"
 #include "sys/file.h"
 #include "sys/fs_extra.h"
 
@@ -28,17 +29,6 @@ std::string random_suffix() {
     return buf;
 }
 
-std::vector<std::string> list_dir(const std::string& path) {
-    std::vector<std::string> out;
-    DIR* d = ::opendir(path.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") out.push_back(n);
-    }
-    ::closedir(d);
-    return out;
-}
 
 json record_to_json(const ImageRecord& r) {
     json layers = json::array();
@@ -390,7 +380,7 @@ Status Store::remove_record(const std::string& id) {
 
 Result<std::vector<std::string>> Store::containers_using(const std::string& id) const {
     std::vector<std::string> out;
-    for (auto& c : list_dir(dir_ + "/containers")) {
+    for (auto& c : sys::dir_entries(dir_ + "/containers")) {
         auto img = sys::read_file(dir_ + "/containers/" + c + "/image");
         if (img.ok() && *img == id) out.push_back(c);
     }
@@ -411,18 +401,18 @@ Result<int64_t> Store::collect_garbage() {
         }
     }
     int64_t freed = 0;
-    for (auto& b : list_dir(dir_ + "/blobs/sha256")) {
+    for (auto& b : sys::dir_entries(dir_ + "/blobs/sha256")) {
         if (blobs.count(b)) continue;
         struct stat st;
         std::string p = dir_ + "/blobs/sha256/" + b;
         if (::stat(p.c_str(), &st) == 0) freed += st.st_size;
         ::unlink(p.c_str());
     }
-    for (auto& s : list_dir(dir_ + "/snapshots"))
+    for (auto& s : sys::dir_entries(dir_ + "/snapshots"))
         if (!snaps.count(s)) TRY(sys::remove_tree(dir_ + "/snapshots/" + s));
     // Nobody ingests while we hold gc.lock exclusively, so tmp/ is garbage --
     // except partial downloads, which are kept to be resumed.
-    for (auto& t : list_dir(dir_ + "/tmp"))
+    for (auto& t : sys::dir_entries(dir_ + "/tmp"))
         if (t.rfind("partial-", 0) != 0) TRY(sys::remove_tree(dir_ + "/tmp/" + t));
     return freed;
 }

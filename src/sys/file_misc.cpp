@@ -1,8 +1,10 @@
 #include "sys/file_misc.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstdio>
 
 namespace nook::sys {
@@ -17,6 +19,19 @@ Result<long long> fd_size(int fd) {
     struct stat st {};
     if (::fstat(fd, &st) < 0) return Error::from_errno("fstat");
     return static_cast<long long>(st.st_size);
+}
+
+std::vector<std::string> dir_entries(const std::string& path) {
+    std::vector<std::string> out;
+    DIR* d = ::opendir(path.c_str());
+    if (!d) return out;
+    while (auto* e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n != "." && n != "..") out.push_back(std::move(n));
+    }
+    ::closedir(d);
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 }  // namespace nook::sys

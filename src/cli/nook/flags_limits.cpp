@@ -13,15 +13,6 @@
 
 namespace nook::cli {
 
-namespace {
-
-using json = nlohmann::json;
-namespace opts = engine::opts;
-
-constexpr int64_t kMinMemory = 6 * 1024 * 1024;  // docker's floor
-
-// "-100", "5": a whole number, for the integer flags (CLI11's own parse
-// errors would not exit 125).
 Result<int64_t> parse_int(const std::string& flag, const std::string& v) {
     char* end = nullptr;
     errno = 0;
@@ -30,6 +21,14 @@ Result<int64_t> parse_int(const std::string& flag, const std::string& v) {
         return bad_flag(flag, v, invalid_input("not an integer"));
     return static_cast<int64_t>(n);
 }
+
+namespace {
+
+using json = nlohmann::json;
+namespace opts = engine::opts;
+
+constexpr int64_t kMinMemory = 6 * 1024 * 1024;  // docker's floor
+
 
 // Every CPU number the host has online ("0-1" in /sys).
 std::vector<int> online(const std::string& path) {

@@ -25,4 +25,8 @@ inline Error bad_flag(const std::string& flag, const std::string& value, const E
                          "\" flag: " + why.message());
 }
 
+// "-100", "5": a whole number, for the integer flags of run/create/update
+// (CLI11's own parse errors would not exit 125).
+Result<int64_t> parse_int(const std::string& flag, const std::string& v);
+
 }  // namespace nook::cli

@@ -28,14 +28,6 @@ struct UpdateFlags {
     std::string memory, swap, cpus, shares, period, quota, cpuset, pids, restart, blkio;
 };
 
-Result<int64_t> integer(const std::string& flag, const std::string& v) {
-    char* end = nullptr;
-    errno = 0;
-    long long n = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || errno == ERANGE)
-        return bad_flag(flag, v, invalid_input("not an integer"));
-    return static_cast<int64_t>(n);
-}
 
 // The HostConfig keys the flags change, checked as docker's CLI and daemon do.
 Result<json> changes_of(const UpdateFlags& f) {
@@ -65,13 +57,13 @@ Result<json> changes_of(const UpdateFlags& f) {
         h["NanoCpus"] = *v;
     }
     if (!f.shares.empty()) {
-        TRY_ASSIGN(int64_t v, integer("-c, --cpu-shares", f.shares));
+        TRY_ASSIGN(int64_t v, parse_int("-c, --cpu-shares", f.shares));
         if (v < 0)
             return bad_flag("-c, --cpu-shares", f.shares, invalid_input("must not be negative"));
         h["CpuShares"] = v;
     }
     if (!f.period.empty()) {
-        TRY_ASSIGN(int64_t v, integer("--cpu-period", f.period));
+        TRY_ASSIGN(int64_t v, parse_int("--cpu-period", f.period));
         if (v != 0 && (v < 1000 || v > 1000000))
             return bad_flag("--cpu-period", f.period,
                             invalid_input("CPU cfs period can not be less than 1ms (i.e. 1000) or "
@@ -79,7 +71,7 @@ Result<json> changes_of(const UpdateFlags& f) {
         h["CpuPeriod"] = v;
     }
     if (!f.quota.empty()) {
-        TRY_ASSIGN(int64_t v, integer("--cpu-quota", f.quota));
+        TRY_ASSIGN(int64_t v, parse_int("--cpu-quota", f.quota));
         if (v > 0 && v < 1000)
             return bad_flag("--cpu-quota", f.quota,
                             invalid_input("CPU cfs quota can not be less than 1ms (i.e. 1000)"));
@@ -91,11 +83,11 @@ Result<json> changes_of(const UpdateFlags& f) {
         h["CpusetCpus"] = f.cpuset;
     }
     if (!f.pids.empty()) {
-        TRY_ASSIGN(int64_t v, integer("--pids-limit", f.pids));
+        TRY_ASSIGN(int64_t v, parse_int("--pids-limit", f.pids));
         h["PidsLimit"] = v <= 0 ? -1 : v;
     }
     if (!f.blkio.empty()) {
-        TRY_ASSIGN(int64_t v, integer("--blkio-weight", f.blkio));
+        TRY_ASSIGN(int64_t v, parse_int("--blkio-weight", f.blkio));
         if (v != 0 && (v < 10 || v > 1000))
             return bad_flag("--blkio-weight", f.blkio,
                             invalid_input("range of blkio weight is from 10 to 1000"));
