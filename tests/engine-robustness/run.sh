@@ -134,6 +134,15 @@ st=$(nook ps -a --filter name=mk --format '{{.Status}}')
 ok "a killed monitor's container: FinishedAt is when it was noticed and stays ($st)"
 nook rm -f mk > /dev/null
 
+# --- -t gives the container a /dev/console: the pty itself (as runc) ----------
+# Before: no /dev/console at all. Both lines are "major:minor" in hex; a pty
+# slave's major is 136 (0x88).
+out=$(script -qec "$NOOK --root $T/root --runroot $T/run run -t --rm bb:1 \
+    stat -L -c %t:%T /dev/console /proc/self/fd/0" /dev/null | tr -d '\r')
+con=$(printf '%s\n' "$out" | sed -n 1p); in0=$(printf '%s\n' "$out" | sed -n 2p)
+[[ "$con" =~ ^88: ]] && [ "$con" = "$in0" ] || fail "run -t: /dev/console is not the pty: '$out'"
+ok "run -t: /dev/console is the container's pty"
+
 # --- 3. parallel foreground runs lose nothing --------------------------------
 # 200 runs, 20 at a time, with and without --rm: every CLI prints its line
 # and exits with the container's 3 (before: SIGPIPE 141 and 125).
