@@ -6,10 +6,10 @@
 
 #include "engine/engine.h"
 #include "engine/events/events.h"
-#include "engine/store/names.h"
 #include "engine/spec/spec_parts.h"
-#include "engine/views/times.h"
 #include "engine/spec/userns.h"
+#include "engine/store/names.h"
+#include "engine/views/times.h"
 #include "image/images.h"
 #include "image/pull.h"
 #include "image/store.h"

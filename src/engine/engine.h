@@ -14,9 +14,9 @@
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "engine/config.h"
+#include "engine/runtimes/oci_runtime.h"
 #include "engine/store/db.h"
 #include "engine/store/locks.h"
-#include "engine/runtimes/oci_runtime.h"
 #include "engine/store/paths.h"
 
 namespace nook::engine {

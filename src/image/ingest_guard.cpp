@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "base/log.h"
-#include "sys/file_misc.h"
 #include "sys/file.h"
+#include "sys/file_misc.h"
 
 namespace nook::image {
 

@@ -20,8 +20,8 @@
 #include "image/images.h"
 #include "image/ingest_guard.h"
 #include "image/snapshot.h"
-#include "sys/file_misc.h"
 #include "sys/file.h"
+#include "sys/file_misc.h"
 
 namespace nook::image {
 
@@ -30,7 +30,6 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kOpaque = "trusted.overlay.opaque";
-
 
 bool is_whiteout(const struct stat& st) {
     return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);

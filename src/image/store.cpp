@@ -11,8 +11,8 @@
 #include <random>
 #include <set>
 
-#include "sys/file_misc.h"
 #include "sys/file.h"
+#include "sys/file_misc.h"
 #include "sys/fs_extra.h"
 
 namespace nook::image {
@@ -28,7 +28,6 @@ std::string random_suffix() {
     snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(rng()));
     return buf;
 }
-
 
 json record_to_json(const ImageRecord& r) {
     json layers = json::array();

@@ -1,9 +1,9 @@
 // Pure parts of the engine verbs: Go templates, ps filters, time arguments.
 #include <gtest/gtest.h>
 
-#include "engine/template/go_template.h"
 #include "engine/logs/log_read.h"
 #include "engine/pause.h"
+#include "engine/template/go_template.h"
 #include "engine/views/ps_view.h"
 #include "engine/views/times.h"
 

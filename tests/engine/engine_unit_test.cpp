@@ -10,8 +10,8 @@
 
 #include "engine/config.h"
 #include "engine/logs/json_log.h"
-#include "engine/store/names.h"
 #include "engine/monitor/status_pipe.h"
+#include "engine/store/names.h"
 #include "engine/views/times.h"
 #include "sys/daemon.h"
 #include "sys/file.h"

@@ -2,6 +2,9 @@
 // every flag docker has per verb ("-s,--long=" takes a value). Do not edit by hand.
 #include "cli/nook/docker_flags.h"
 
+// Generated: one verb a line.
+// clang-format off
+
 namespace nook::cli {
 
 const DockerFlags kDockerFlags[] = {

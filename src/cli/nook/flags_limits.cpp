@@ -29,7 +29,6 @@ namespace opts = engine::opts;
 
 constexpr int64_t kMinMemory = 6 * 1024 * 1024;  // docker's floor
 
-
 // Every CPU number the host has online ("0-1" in /sys).
 std::vector<int> online(const std::string& path) {
     auto text = sys::read_file(path);

@@ -2,8 +2,8 @@
 // --log-driver, --log-opt, --stop-signal, --stop-timeout, --runtime.
 #include "cli/nook/create_flags.h"
 #include "engine/logs/log_config.h"
-#include "engine/runtimes/oci_runtime.h"
 #include "engine/monitor/restart_policy.h"
+#include "engine/runtimes/oci_runtime.h"
 #include "runtime/container_ops.h"
 
 namespace nook::cli {

@@ -8,8 +8,8 @@
 #include <memory>
 
 #include "cli/nook/container_common.h"
-#include "engine/views/container_size.h"
 #include "engine/template/go_template.h"
+#include "engine/views/container_size.h"
 #include "engine/views/ps_view.h"
 
 namespace nook::cli {

@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "cli/nook/container_common.h"
-#include "engine/template/go_template.h"
 #include "engine/pause.h"
+#include "engine/template/go_template.h"
 
 namespace nook::cli {
 

@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "cli/nook/container_common.h"
-#include "engine/template/go_template.h"
 #include "engine/pause.h"
+#include "engine/template/go_template.h"
 #include "engine/views/system.h"
 #include "image/images.h"
 

@@ -28,7 +28,6 @@ struct UpdateFlags {
     std::string memory, swap, cpus, shares, period, quota, cpuset, pids, restart, blkio;
 };
 
-
 // The HostConfig keys the flags change, checked as docker's CLI and daemon do.
 Result<json> changes_of(const UpdateFlags& f) {
     json h = json::object();
