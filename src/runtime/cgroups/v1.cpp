@@ -11,6 +11,7 @@
 #include "runtime/cgroups/knob.h"
 #include "sys/cgroupfs.h"
 #include "sys/file.h"
+#include "sys/fs_extra.h"
 
 namespace nook::runtime::cgroups {
 
@@ -33,38 +34,65 @@ std::vector<std::string> V1Manager::unique_dirs() const {
     return out;
 }
 
+namespace {
+
+// A cpuset with cpus and mems set (it accepts tasks).
+bool cpuset_filled(const std::string& p) {
+    if (!sys::path_exists(p)) return false;
+    for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
+        auto cur = read_knob(p, f);
+        if (!cur.ok() || cur->empty()) return false;
+    }
+    return true;
+}
+
+// One attempt at making cpuset dir d: every level below the first filled
+// ancestor is made with a plain mkdir (not mkdir -p) and given its parent's
+// cpus and mems. Returns false when a level vanished or came back empty under
+// us: the last container's removal takes the shared parent (/nook) away, and
+// mkdir -p would have silently made it again, empty (ENOSPC at join).
+Result<bool> try_make_cpuset(const std::string& d) {
+    std::vector<std::string> levels;
+    for (std::string p = d; p.find('/', 1) != std::string::npos && !cpuset_filled(p);
+         p = p.substr(0, p.find_last_of('/')))
+        levels.insert(levels.begin(), p);
+    for (auto& level : levels) {
+        auto made = sys::mkdir_at(AT_FDCWD, level, 0755);
+        if (!made.ok() && made.error().code() == ENOENT) return false;
+        if (!made.ok() && made.error().code() != EEXIST) return made.error();
+        std::string parent = level.substr(0, level.find_last_of('/'));
+        for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
+            auto cur = read_knob(level, f);
+            if (!cur.ok()) return false;  // removed since the mkdir
+            if (!cur->empty()) continue;
+            auto from = read_knob(parent, f);
+            if (!from.ok() || from->empty()) return false;
+            auto wrote = write_knob(level, f, *from);
+            if (!wrote.ok() && wrote.error().code() == ENOENT) return false;
+            TRY(wrote);
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+// A new cpuset starts with empty cpus/mems and refuses tasks until they are
+// set, so they are copied down from the first filled ancestor. Parallel
+// creates and removals share the parent: retry while it moves under us.
+Status V1Manager::make_cpuset(const std::string& d) const {
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        TRY_ASSIGN(bool done, try_make_cpuset(d));
+        if (done) return {};
+    }
+    return Error(EAGAIN, "make cpuset " + d + ": its parent kept changing").without_errno_text();
+}
+
 Status V1Manager::create() {
     auto cpuset = dir("cpuset");
     for (auto& d : unique_dirs()) {
         if (cpuset && d == *cpuset) {
-            // A new cpuset starts with empty cpus/mems and refuses tasks until
-            // they are set: copy them from the parent, level by level. Every
-            // level not yet filled counts, not only missing ones: another
-            // runtime may have just made the shared parent (/nook) and not
-            // filled it yet, and copying its empty value would leave ours
-            // empty (ENOSPC when the init joins).
-            auto filled = [&](const std::string& p) {
-                if (!sys::path_exists(p)) return false;
-                for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
-                    auto cur = read_knob(p, f);
-                    if (!cur.ok() || cur->empty()) return false;
-                }
-                return true;
-            };
-            std::vector<std::string> levels;
-            for (std::string p = d; p.find('/', 1) != std::string::npos && !filled(p);
-                 p = p.substr(0, p.find_last_of('/')))
-                levels.insert(levels.begin(), p);
-            for (auto& level : levels) {
-                TRY(sys::mkdir_p(level));
-                std::string parent = level.substr(0, level.find_last_of('/'));
-                for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
-                    TRY_ASSIGN(std::string cur, read_knob(level, f));
-                    if (!cur.empty()) continue;
-                    TRY_ASSIGN(std::string from, read_knob(parent, f));
-                    TRY(write_knob(level, f, from));
-                }
-            }
+            TRY(make_cpuset(d));
             continue;
         }
         TRY(sys::mkdir_p(d));

@@ -40,6 +40,7 @@ class V1Manager final : public Manager {
     const std::string* dir(const std::string& ctrl) const;
     Result<std::string> require(const std::string& ctrl, const std::string& field) const;
     std::vector<std::string> unique_dirs() const;
+    Status make_cpuset(const std::string& d) const;
     Status set_freezer(const std::string& state);
 
     Status apply_memory(const oci::MemoryResources& m);
