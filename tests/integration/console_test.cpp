@@ -16,14 +16,8 @@ class Console : public RuntimeTest {
   protected:
     void SetUp() override {
         sock_path = bundle.dir() + "/console.sock";
-        listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        ASSERT_GE(listen_fd, 0);
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
-        std::strcpy(addr.sun_path, sock_path.c_str());
-        ASSERT_EQ(bind(listen_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-        ASSERT_EQ(listen(listen_fd, 4), 0);
+        listen_fd = listen_unix(sock_path);
+        ASSERT_GE(listen_fd, 0) << sock_path;
     }
     void TearDown() override {
         if (master >= 0) close(master);

@@ -145,6 +145,10 @@ std::vector<std::string> lines(const std::string& s);
 // Value of `key=` in probe output, or "" when absent.
 std::string kv(const std::string& probe_out, const std::string& key);
 // Polls pred every 20 ms until it is true or the timeout passes.
+// A listening unix stream socket bound at path (console sockets, seccomp
+// listeners); -1 when it cannot be made.
+int listen_unix(const std::string& path);
+
 bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
 }  // namespace itest
